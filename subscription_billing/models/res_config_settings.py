@@ -1,0 +1,7 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    subscription_invoice_grouping = fields.Selection(related="company_id.subscription_invoice_grouping", readonly=False)

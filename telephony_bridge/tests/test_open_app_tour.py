@@ -1,0 +1,8 @@
+from odoo.tests import HttpCase, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestOpenAppTour(HttpCase):
+    def test_open_app_tour(self):
+        """An administrator opens the Telephony app from the apps menu."""
+        self.start_tour("/odoo", "telephony_bridge_open_app", login="admin")
