@@ -1,0 +1,21 @@
+"""pytest configuration for the whole suite (see README: one command runs everything).
+
+``odoo.suite`` files are collected by :mod:`odoo_suite.collector`: each names addons
+whose Odoo tests run on a real Odoo 18 and a fresh PostgreSQL database.
+"""
+
+import shutil
+
+from odoo_suite.collector import WORKDIR, OdooSuiteFile
+
+
+def pytest_collect_file(parent, file_path):
+    if file_path.suffix == ".suite" and file_path.stem == "odoo":
+        return OdooSuiteFile.from_parent(parent, path=file_path)
+    return None
+
+
+def pytest_sessionfinish(session, exitstatus):
+    workdir = session.config.stash.get(WORKDIR, None)
+    if workdir and exitstatus == 0:
+        shutil.rmtree(workdir, ignore_errors=True)
