@@ -5,8 +5,17 @@ whose Odoo tests run on a real Odoo 18 and a fresh PostgreSQL database.
 """
 
 import shutil
+from pathlib import Path
 
-from odoo_suite.collector import WORKDIR, OdooSuiteFile
+from odoo_suite.collector import WORKDIR, OdooSuiteFile, preflight, selects_suite
+
+SUITE = Path(__file__).resolve().parent / "odoo.suite"
+
+
+def pytest_sessionstart(session):
+    # Check Odoo and PostgreSQL before anything slow; stops the run with an explanation.
+    if selects_suite(session.config, SUITE):
+        preflight(session.config)
 
 
 def pytest_collect_file(parent, file_path):

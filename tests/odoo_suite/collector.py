@@ -47,7 +47,14 @@ def pg_env():
     return env
 
 
-def preflight():
+def preflight(config):
+    """Odoo's location and version, checked once per session; stops the session when missing.
+
+    Called from ``pytest_sessionstart`` (see conftest.py), where ``pytest.exit`` ends the
+    run with just the explanation.
+    """
+    if PREFLIGHT in config.stash:
+        return config.stash[PREFLIGHT]
     proc = subprocess.run(
         [sys.executable, str(HERE / "preflight.py")],
         capture_output=True,
@@ -62,7 +69,26 @@ def preflight():
         pytest.exit(f"The Odoo preflight check could not run:\n{proc.stderr[-3000:]}", returncode=3)
     if not data["ok"]:
         pytest.exit(data["problem"], returncode=3)
+    config.stash[PREFLIGHT] = data
     return data
+
+
+def selects_suite(config, suite_path):
+    """Whether the paths given to pytest (or its testpaths) include ``suite_path``."""
+    for arg in config.args:
+        path = Path(config.invocation_params.dir, arg.split("::")[0]).resolve()
+        if path == suite_path or path in suite_path.parents:
+            return True
+    return False
+
+
+def say(config, text):
+    """Print a progress line now, past pytest's output capture (active while collecting and running)."""
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    capture = config.pluginmanager.get_plugin("capturemanager")
+    if reporter and capture:
+        with capture.global_and_fixture_disabled():
+            reporter.write_line(text)
 
 
 def free_port():
@@ -203,15 +229,14 @@ class OdooSuiteFile(pytest.File):
         config = configparser.ConfigParser()
         config.read(self.path, encoding="utf-8")
         addons = config["suite"]["addons"].split()
-        odoo = preflight()
+        odoo = preflight(self.config)
         workdir = Path(tempfile.mkdtemp(prefix="odoo-suite-"))
         self.config.stash[WORKDIR] = workdir
-        reporter = self.config.pluginmanager.get_plugin("terminalreporter")
-        if reporter:
-            reporter.write_line(
-                f"odoo.suite: Odoo {odoo['version']} from {odoo['odoo']}; installing and testing "
-                f"{', '.join(addons)} on a fresh database (log: {workdir / 'suite.log'})"
-            )
+        say(
+            self.config,
+            f"odoo.suite: Odoo {odoo['version']} from {odoo['odoo']}; installing and testing "
+            f"{', '.join(addons)} on a fresh database (log: {workdir / 'suite.log'})",
+        )
         run = OdooRun(odoo["odoo"], workdir, "suite").run(
             "--init",
             ",".join(addons),
@@ -221,8 +246,7 @@ class OdooSuiteFile(pytest.File):
             "--log-level",
             "info",
         )
-        if reporter:
-            reporter.write_line(f"odoo.suite: Odoo ran for {run.seconds:.0f} s")
+        say(self.config, f"odoo.suite: Odoo installed and tested the addons in {run.seconds:.0f} s")
         for test_id, result in results_by_test(run.events()).items():
             yield OdooTestItem.from_parent(self, name=test_id.removeprefix("odoo.addons."), result=result)
         for _addon, tour in declared_tours(addons):
@@ -233,6 +257,7 @@ class OdooSuiteFile(pytest.File):
 
 
 WORKDIR = pytest.StashKey()
+PREFLIGHT = pytest.StashKey()
 
 
 class OdooFailure(Exception):
@@ -317,6 +342,4 @@ class InstallAloneItem(_Item):
             problems.insert(0, f"Odoo exited with {run.returncode}:\n{run.stderr[-3000:]}")
         if problems:
             raise OdooFailure(f"Installing {self.addon} alone logged:\n" + "\n".join(problems[:50]))
-        reporter = self.config.pluginmanager.get_plugin("terminalreporter")
-        if reporter:
-            reporter.write_line(f"\nodoo.suite: {self.addon} installed alone in {run.seconds:.0f} s")
+        say(self.config, f"\nodoo.suite: {self.addon} installed alone in {run.seconds:.0f} s")
