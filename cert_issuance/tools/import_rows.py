@@ -75,10 +75,10 @@ def column_indexes(header, mapping):
     """Map each field to a 0-based column index of ``header``; ValueError for a missing column."""
     names = [cell_text(name).casefold() for name in header]
     indexes = {}
-    for field, column in mapping.items():
+    for field, raw_column in mapping.items():
         if field not in FIELDS:
             raise ValueError(f'"{field}" is not an importable field')
-        column = cell_text(column)
+        column = cell_text(raw_column)
         if not column:
             continue
         if column.isdigit():
