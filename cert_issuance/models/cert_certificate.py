@@ -28,12 +28,10 @@ class CertCertificate(models.Model):
         default="signing",
     )
     serial = fields.Char(string="Serial Number", index="btree_not_null", copy=False)
-    renews_id = fields.Many2one(
-        "cert.certificate", string="Renews", index="btree_not_null", copy=False, ondelete="set null"
-    )
+    renews_id = fields.Many2one("cert.certificate", index="btree_not_null", copy=False, ondelete="set null")
     renewal_ids = fields.One2many("cert.certificate", "renews_id", string="Renewals")
     renewed_by_id = fields.Many2one(
-        "cert.certificate", string="Renewed By", compute="_compute_renewed_by_id", store=True, index="btree_not_null"
+        "cert.certificate", compute="_compute_renewed_by_id", store=True, index="btree_not_null"
     )
     tax_id_valid = fields.Boolean(compute="_compute_tax_id_valid", string="Tax ID Checked")
 

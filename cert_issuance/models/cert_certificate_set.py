@@ -42,7 +42,6 @@ class CertCertificateSet(models.Model):
     region = fields.Char(index=True)
     manager_id = fields.Many2one(
         "res.users",
-        string="Manager",
         required=True,
         index=True,
         tracking=True,

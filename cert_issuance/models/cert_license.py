@@ -41,11 +41,11 @@ class CertLicense(models.Model):
     active = fields.Boolean(default=True)
     note = fields.Text()
     renews_id = fields.Many2one(
-        "cert.license", string="Renews", index="btree_not_null", copy=False, check_company=True, ondelete="set null"
+        "cert.license", index="btree_not_null", copy=False, check_company=True, ondelete="set null"
     )
     renewal_ids = fields.One2many("cert.license", "renews_id", string="Renewals")
     renewed_by_id = fields.Many2one(
-        "cert.license", string="Renewed By", compute="_compute_renewed_by_id", store=True, index="btree_not_null"
+        "cert.license", compute="_compute_renewed_by_id", store=True, index="btree_not_null"
     )
     check_state = fields.Selection(
         [("ok", "Confirmed"), ("invalid", "Not Confirmed"), ("error", "Check Failed")],
