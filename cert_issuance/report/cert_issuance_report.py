@@ -17,6 +17,22 @@ class CertIssuanceReport(models.Model):
     _description = "Certificate Issuance Statistics"
     _auto = False
     _order = "date desc, set_id, stage_sequence"
+    _depends = {
+        "cert.certificate.set": [
+            "partner_id",
+            "product_id",
+            "manager_id",
+            "registration_admin_id",
+            "company_id",
+            "region",
+            "contract_type",
+            "payment_date",
+            "state",
+            "price_unit",
+            "documents_complete",
+            "active",
+        ],
+    }
 
     set_id = fields.Many2one("cert.certificate.set", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
