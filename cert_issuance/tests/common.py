@@ -38,9 +38,9 @@ class CertCommon(AccountTestInvoicingCommon):
             company_ids=[Command.set(cls.company.ids)],
         )
         cls.customer = cls.env["res.partner"].create(
-            {"name": "Baltic Timber", "is_company": True, "company_registry": "10137319", "email": "bt@example.com"}
+            {"name": "Test Timber Co", "is_company": True, "company_registry": "11000003", "email": "bt@example.com"}
         )
-        cls.customer_2 = cls.env["res.partner"].create({"name": "Sunrise Bakery", "is_company": True})
+        cls.customer_2 = cls.env["res.partner"].create({"name": "Test Bakery Co", "is_company": True})
         cls.module_gl = cls.env["product.product"].create(
             {"name": "General Ledger", "default_code": "GL", "type": "service", "list_price": 240.0}
         )

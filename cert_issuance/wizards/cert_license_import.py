@@ -1,8 +1,10 @@
 import base64
 import io
 
-from odoo import _, fields, models
+from odoo import fields, models
 from odoo.exceptions import UserError
+from odoo.osv.expression import OR
+from odoo.tools import escape_psql
 
 from ..tools.import_rows import parse_rows, read_csv
 
@@ -34,7 +36,7 @@ class CertLicenseImport(models.TransientModel):
             try:
                 sheet = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
             except Exception as error:
-                raise UserError(_("The file is not a readable XLSX workbook: %s", error)) from error
+                raise UserError(self.env._("The file is not a readable XLSX workbook: %s", error)) from error
             return [list(row) for row in sheet.iter_rows(values_only=True) if any(v not in (None, "") for v in row)]
         if name.endswith(".xls"):
             import xlrd
@@ -42,7 +44,7 @@ class CertLicenseImport(models.TransientModel):
             try:
                 sheet = xlrd.open_workbook(file_contents=data).sheet_by_index(0)
             except Exception as error:
-                raise UserError(_("The file is not a readable XLS workbook: %s", error)) from error
+                raise UserError(self.env._("The file is not a readable XLS workbook: %s", error)) from error
             return [sheet.row_values(i) for i in range(sheet.nrows)]
         return read_csv(data, delimiter=self.mapping_id.delimiter or None)
 
@@ -51,9 +53,8 @@ class CertLicenseImport(models.TransientModel):
         company = self.env.company
         refs = {values.get("partner_ref") for _line, values in good if values.get("partner_ref")}
         names = {values.get("partner_name") for _line, values in good if values.get("partner_name")}
-        partners = self.env["res.partner"].search(
-            ["|", ("company_registry", "in", list(refs)), ("name", "in", list(names))]
-        )
+        name_domains = [[("name", "=ilike", escape_psql(name))] for name in names]
+        partners = self.env["res.partner"].search(OR([[("company_registry", "in", list(refs))], *name_domains]))
         by_ref = {p.company_registry: p for p in partners if p.company_registry}
         by_name = {}
         for partner in partners.sorted(lambda p: (not p.is_company, p.id)):
@@ -77,7 +78,7 @@ class CertLicenseImport(models.TransientModel):
             )
             if not partner:
                 errors.append(
-                    _(
+                    self.env._(
                         "customer %(ref)s %(name)s not found",
                         ref=values.get("partner_ref") or "",
                         name=values.get("partner_name") or "",
@@ -85,10 +86,10 @@ class CertLicenseImport(models.TransientModel):
                 )
             product = product_by.get(values["product"])
             if not product:
-                errors.append(_("module %s not found", values["product"]))
+                errors.append(self.env._("module %s not found", values["product"]))
             manager = users.get(values.get("manager")) if values.get("manager") else self.env.user
             if not manager:
-                errors.append(_("manager %s not found", values["manager"]))
+                errors.append(self.env._("manager %s not found", values["manager"]))
             if errors:
                 bad.append((line, errors))
                 continue
@@ -111,18 +112,18 @@ class CertLicenseImport(models.TransientModel):
         try:
             good, bad = parse_rows(self._read_rows(), self.mapping_id._as_dict(), self.mapping_id.has_header)
         except ValueError as error:
-            raise UserError(_("The file cannot be imported: %s", error)) from error
+            raise UserError(self.env._("The file cannot be imported: %s", error)) from error
         resolved, unresolved = self._resolve(good)
         bad = sorted(bad + unresolved)
         report = "\n".join(
-            _("Line %(line)s: %(errors)s", line=line, errors="; ".join(errors))
+            self.env._("Line %(line)s: %(errors)s", line=line, errors="; ".join(errors))
             for line, errors in bad[:MAX_LISTED_ERRORS]
         )
         if len(bad) > MAX_LISTED_ERRORS:
-            report += "\n" + _("... and %s more bad rows", len(bad) - MAX_LISTED_ERRORS)
+            report += "\n" + self.env._("... and %s more bad rows", len(bad) - MAX_LISTED_ERRORS)
         if bad and not self.import_good_rows:
             raise UserError(
-                _("Nothing was imported, %(count)s rows are bad:\n%(report)s", count=len(bad), report=report)
+                self.env._("Nothing was imported, %(count)s rows are bad:\n%(report)s", count=len(bad), report=report)
             )
         licenses = self.env["cert.license"].with_context(active_test=False)
         existing = {
@@ -149,7 +150,7 @@ class CertLicenseImport(models.TransientModel):
                 "state": "done",
                 "created_count": len(to_create),
                 "updated_count": updated,
-                "result": _(
+                "result": self.env._(
                     "%(created)s licenses created, %(updated)s updated, %(bad)s rows skipped.",
                     created=len(to_create),
                     updated=updated,
