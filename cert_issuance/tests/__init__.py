@@ -4,3 +4,6 @@ from . import test_pipeline
 from . import test_security
 from . import test_import
 from . import test_printouts
+from . import test_partner
+from . import test_vendor_check
+from . import test_xlsx_export

@@ -92,7 +92,7 @@ class TestPipeline(CertCommon):
         invoiced = self._set(manager=self.manager_b)
         invoiced.action_create_invoice()
         report = self.env["cert.issuance.report"]
-        groups = report.read_group([("set_id", "in", (paid | invoiced).ids + [paid.id + 1])], ["stage"], ["stage"])
+        groups = report.read_group([("set_id", "in", [*(paid | invoiced).ids, paid.id + 1])], ["stage"], ["stage"])
         funnel = {group["stage"]: group["stage_count"] for group in groups}
         self.assertEqual(funnel, {"issued": 3, "paid": 1})
         per_manager = report.read_group(
