@@ -18,6 +18,7 @@
         "report/cert_issuance_reports.xml",
         "views/res_config_settings_views.xml",
         "views/product_template_views.xml",
+        "views/res_partner_views.xml",
         "views/cert_license_views.xml",
         "views/cert_certificate_set_views.xml",
         "views/cert_certificate_views.xml",

@@ -180,6 +180,39 @@ class CertCertificateSet(models.Model):
         self.invoice_id.button_cancel()
         self.write({"state": "draft", "invoice_id": False, "invoice_date": False})
 
+    def action_renew(self):
+        """A new draft set for the same customer whose certificates renew these ones."""
+        self.ensure_one()
+        renewal = self.create(
+            {
+                "partner_id": self.partner_id.id,
+                "product_id": self.product_id.id,
+                "contract_type": self.contract_type,
+                "region": self.region,
+                "manager_id": self.manager_id.id,
+                "registration_admin_id": self.registration_admin_id.id,
+                "company_id": self.company_id.id,
+                "certificate_ids": [
+                    fields.Command.create(
+                        {
+                            "owner_name": cert.owner_name,
+                            "owner_tax_id": cert.owner_tax_id,
+                            "owner_email": cert.owner_email,
+                            "purpose": cert.purpose,
+                            "renews_id": cert.id,
+                        }
+                    )
+                    for cert in self.certificate_ids.filtered(lambda c: not c.renewed_by_id)
+                ],
+            }
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": renewal.id,
+            "view_mode": "form",
+        }
+
     def action_view_invoice(self):
         self.ensure_one()
         return {

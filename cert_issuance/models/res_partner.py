@@ -7,8 +7,33 @@ from ..tools.registry_code import RegistryCodeError, validate_registry_code
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
-    cert_license_ids = fields.One2many("cert.license", "partner_id", string="Licenses")
-    cert_set_ids = fields.One2many("cert.certificate.set", "partner_id", string="Certificate Sets")
+    cert_license_count = fields.Integer(compute="_compute_cert_counts", groups="cert_issuance.group_cert_issuance_user")
+    cert_set_count = fields.Integer(compute="_compute_cert_counts", groups="cert_issuance.group_cert_issuance_user")
+
+    def _compute_cert_counts(self):
+        licenses = dict(
+            self.env["cert.license"]._read_group([("partner_id", "in", self.ids)], ["partner_id"], ["__count"])
+        )
+        sets = dict(
+            self.env["cert.certificate.set"]._read_group([("partner_id", "in", self.ids)], ["partner_id"], ["__count"])
+        )
+        for partner in self:
+            partner.cert_license_count = licenses.get(partner, 0)
+            partner.cert_set_count = sets.get(partner, 0)
+
+    def _cert_action(self, xmlid):
+        action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
+        action["domain"] = [("partner_id", "=", self.id)]
+        action["context"] = {"default_partner_id": self.id}
+        return action
+
+    def action_cert_view_licenses(self):
+        self.ensure_one()
+        return self._cert_action("cert_issuance.cert_license_action")
+
+    def action_cert_view_sets(self):
+        self.ensure_one()
+        return self._cert_action("cert_issuance.cert_certificate_set_action")
 
     @api.constrains("company_registry", "country_id")
     def _check_cert_company_registry(self):

@@ -99,6 +99,29 @@ class TestExpiryCron(CertCommon):
         with freeze_time("2026-03-17"):
             self.assertFalse(self._run_cron())
 
+    def test_certificate_renewal_closes_task_on_set(self):
+        cert_set = self._set(
+            certificates=[{"owner_name": "Liis Kask", "valid_from": date(2024, 4, 1), "valid_to": date(2026, 3, 15)}]
+        )
+        old_cert = cert_set.certificate_ids
+        with freeze_time("2026-03-01"):
+            self._run_cron()
+        self.assertEqual(len(self._reminder_activities(cert_set)), 1)
+        renewal_set = self._set(
+            certificates=[
+                {
+                    "owner_name": "Liis Kask",
+                    "valid_from": date(2026, 3, 16),
+                    "valid_to": date(2028, 3, 15),
+                    "renews_id": old_cert.id,
+                }
+            ]
+        )
+        self.assertEqual(old_cert.renewed_by_id, renewal_set.certificate_ids)
+        self.assertFalse(self._reminder_activities(cert_set), "the renewal closed the task")
+        with freeze_time("2026-03-08"):
+            self.assertFalse(self._run_cron(), "a renewed certificate gets no more reminders")
+
     def test_expired_and_archived_items_get_no_reminder(self):
         self._license(date(2026, 2, 27), key="K-old")
         self._license(date(2026, 3, 5), key="K-archived", active=False)

@@ -102,3 +102,39 @@ class TestPipeline(CertCommon):
             {group["manager_id"][0]: group["amount"] for group in per_manager},
             {self.manager_a.id: 95.0, self.manager_b.id: 95.0},
         )
+
+    def test_renew_set_links_certificates_and_closes_tasks(self):
+        cert_set = self._set(
+            region="North",
+            certificates=[
+                {
+                    "owner_name": "Liis Kask",
+                    "purpose": "signing",
+                    "valid_from": date(2024, 3, 1),
+                    "valid_to": date(2026, 3, 10),
+                },
+                {
+                    "owner_name": "Liis Kask",
+                    "purpose": "encryption",
+                    "valid_from": date(2024, 3, 1),
+                    "valid_to": date(2026, 3, 10),
+                },
+            ],
+        )
+        with freeze_time("2026-03-01"):
+            self._run_cron()
+        self.assertEqual(len(self._reminder_activities(cert_set)), 2)
+        action = cert_set.action_renew()
+        renewal = self.env["cert.certificate.set"].browse(action["res_id"])
+        self.assertEqual(renewal.state, "draft")
+        self.assertEqual((renewal.partner_id, renewal.region), (self.customer, "North"))
+        self.assertEqual(renewal.certificate_ids.renews_id, cert_set.certificate_ids)
+        self.assertEqual(cert_set.certificate_ids.renewed_by_id, renewal.certificate_ids)
+        self.assertFalse(self._reminder_activities(cert_set))
+
+    def test_partner_card_counts(self):
+        self._set()
+        self._license(date(2027, 1, 1), key="CARD-1")
+        self.assertEqual((self.customer.cert_set_count, self.customer.cert_license_count), (1, 1))
+        action = self.customer.action_cert_view_licenses()
+        self.assertEqual(self.env["cert.license"].search(action["domain"]).license_key, "CARD-1")
