@@ -134,6 +134,8 @@ class CertCertificateSet(models.Model):
     def action_create_invoice(self):
         """Invoice the set product to the customer (posted) and move the sets to invoiced."""
         self._check_state(["draft"], _("Invoicing"))
+        if not self.env.user.has_group("account.group_account_invoice"):
+            raise UserError(_("Invoicing a certificate set needs the Invoicing / Billing access rights."))
         moves = self.env["account.move"].create([cert_set._prepare_invoice_vals() for cert_set in self])
         moves.action_post()
         for cert_set, move in zip(self, moves, strict=True):

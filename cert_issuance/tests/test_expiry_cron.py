@@ -1,8 +1,10 @@
 from datetime import date
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from .common import CertCommon
 
@@ -145,6 +147,29 @@ class TestExpiryCron(CertCommon):
             second = self.env["cert.expiry.reminder"]._cron_create_expiry_activities(limit=3)
             third = self.env["cert.expiry.reminder"]._cron_create_expiry_activities(limit=3)
         self.assertEqual((len(first), len(second), len(third)), (3, 2, 0))
+
+    @mute_logger("odoo.addons.cert_issuance.models.cert_expiry_reminder")
+    def test_failing_item_does_not_stop_the_batch(self):
+        good = self._license(date(2026, 3, 31), key="GOOD")
+        bad = self._license(date(2026, 3, 31), key="BAD")
+        license_class = type(self.env["cert.license"])
+        original = license_class._cert_reminder_summary
+
+        def summary(item, valid_to, notice_day):
+            if item.license_key == "BAD":
+                raise ValueError("broken item")
+            return original(item, valid_to, notice_day)
+
+        with freeze_time("2026-03-01"), patch.object(license_class, "_cert_reminder_summary", summary):
+            reminders = self._run_cron()
+            self.assertEqual(len(self._reminder_activities(good)), 1)
+            self.assertFalse(self._reminder_activities(bad))
+            self.assertEqual(reminders.mapped("res_id"), good.ids)
+            logged = self.env["cert.expiry.reminder"].search(
+                [("res_model", "=", "cert.license"), ("res_id", "=", bad.id)]
+            )
+            self.assertTrue(logged and not logged.activity_id, "marked as tried so the job does not loop on it")
+            self.assertFalse(self._run_cron())
 
     def test_renewal_invoice_and_customer_email(self):
         self.company.write({"cert_renewal_invoice": True, "cert_renewal_customer_notice": True})

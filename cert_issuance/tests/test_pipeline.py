@@ -75,6 +75,14 @@ class TestPipeline(CertCommon):
         with self.assertRaisesRegex(UserError, "Invoicing is not possible"):
             cert_set.action_create_invoice()
 
+    def test_invoicing_needs_billing_rights(self):
+        cert_set = self._set(manager=self.manager_a)
+        with self.assertRaisesRegex(UserError, "needs the Invoicing / Billing access rights"):
+            cert_set.with_user(self.manager_a).action_create_invoice()
+        self.manager_a.groups_id += self.env.ref("account.group_account_invoice")
+        cert_set.with_user(self.manager_a).action_create_invoice()
+        self.assertEqual(cert_set.state, "invoiced")
+
     def test_reset_invoiced_set_cancels_invoice(self):
         cert_set = self._set()
         cert_set.action_create_invoice()
