@@ -11,8 +11,24 @@
     "data": [
         "security/cert_issuance_groups.xml",
         "security/ir.model.access.csv",
+        "security/cert_issuance_rules.xml",
+        "data/cert_issuance_data.xml",
+        "data/cert_issuance_cron.xml",
+        "data/cert_issuance_mail_templates.xml",
+        "report/cert_issuance_reports.xml",
         "views/res_config_settings_views.xml",
+        "views/product_template_views.xml",
+        "views/res_partner_views.xml",
+        "views/cert_license_views.xml",
+        "views/cert_certificate_set_views.xml",
+        "views/cert_certificate_views.xml",
+        "views/cert_expiry_reminder_views.xml",
+        "views/cert_import_mapping_views.xml",
+        "views/cert_issuance_report_views.xml",
         "views/cert_issuance_menus.xml",
+    ],
+    "demo": [
+        "demo/cert_issuance_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -1,0 +1,1 @@
+from . import cert_issuance_report

@@ -1,0 +1,94 @@
+from datetime import date
+
+from odoo import Command
+from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+from odoo.tests import new_test_user
+
+
+class CertCommon(AccountTestInvoicingCommon):
+    """Two managers, a head of department, customers, license modules and a set product."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        cls.company = cls.company_data["company"]
+        cls.env.user.groups_id += cls.env.ref("cert_issuance.group_cert_issuance_manager")
+        cls.company.cert_expiry_notice_days = "30,14,7,1"
+        cls.manager_a = new_test_user(
+            cls.env,
+            login="cert_manager_a",
+            groups="base.group_user,cert_issuance.group_cert_issuance_user",
+            company_id=cls.company.id,
+            company_ids=[Command.set(cls.company.ids)],
+        )
+        cls.manager_b = new_test_user(
+            cls.env,
+            login="cert_manager_b",
+            groups="base.group_user,cert_issuance.group_cert_issuance_user",
+            company_id=cls.company.id,
+            company_ids=[Command.set(cls.company.ids)],
+        )
+        cls.head = new_test_user(
+            cls.env,
+            login="cert_head",
+            groups="base.group_user,cert_issuance.group_cert_issuance_manager",
+            company_id=cls.company.id,
+            company_ids=[Command.set(cls.company.ids)],
+        )
+        cls.customer = cls.env["res.partner"].create(
+            {"name": "Test Timber Co", "is_company": True, "company_registry": "11000003", "email": "bt@example.com"}
+        )
+        cls.customer_2 = cls.env["res.partner"].create({"name": "Test Bakery Co", "is_company": True})
+        cls.module_gl = cls.env["product.product"].create(
+            {"name": "General Ledger", "default_code": "GL", "type": "service", "list_price": 240.0}
+        )
+        cls.module_payroll = cls.env["product.product"].create(
+            {
+                "name": "Payroll",
+                "default_code": "PAY",
+                "type": "service",
+                "list_price": 180.0,
+                "cert_notice_days": "60,10",
+            }
+        )
+        cls.set_product = cls.env["product.product"].create(
+            {"name": "Qualified E-Signature Set", "type": "service", "list_price": 95.0, "taxes_id": [Command.clear()]}
+        )
+
+    @classmethod
+    def _license(cls, valid_to, key="K-1", product=None, manager=None, **vals):
+        return cls.env["cert.license"].create(
+            {
+                "license_key": key,
+                "partner_id": cls.customer.id,
+                "product_id": (product or cls.module_gl).id,
+                "valid_from": date(2025, 1, 1),
+                "valid_to": valid_to,
+                "manager_id": (manager or cls.manager_a).id,
+                **vals,
+            }
+        )
+
+    @classmethod
+    def _set(cls, manager=None, contract_type="commercial", certificates=None, **vals):
+        certificates = certificates or [{"owner_name": "Mart Tamm", "purpose": "signing"}]
+        return cls.env["cert.certificate.set"].create(
+            {
+                "partner_id": cls.customer.id,
+                "product_id": cls.set_product.id,
+                "manager_id": (manager or cls.manager_a).id,
+                "contract_type": contract_type,
+                "certificate_ids": [Command.create(c) for c in certificates],
+                **vals,
+            }
+        )
+
+    def _reminder_activities(self, record):
+        activity_type = self.env.ref("cert_issuance.mail_activity_type_cert_renewal")
+        return self.env["mail.activity"].search(
+            [("res_model", "=", record._name), ("res_id", "=", record.id), ("activity_type_id", "=", activity_type.id)]
+        )
+
+    def _run_cron(self):
+        return self.env["cert.expiry.reminder"]._cron_create_expiry_activities()
