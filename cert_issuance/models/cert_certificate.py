@@ -71,20 +71,6 @@ class CertCertificate(models.Model):
                 f"{cert.owner_name} ({purposes.get(cert.purpose, '')}{', ' + cert.serial if cert.serial else ''})"
             )
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        certs = super().create(vals_list)
-        for cert in certs.filtered("renews_id"):
-            cert.renews_id._cert_close_reminders(cert)
-        return certs
-
-    def write(self, vals):
-        res = super().write(vals)
-        if vals.get("renews_id"):
-            for cert in self:
-                cert.renews_id._cert_close_reminders(cert)
-        return res
-
     def _cert_fill_partner(self):
         """Fill empty partner data (tax id, email) from the certificate owner data."""
         for cert in self:

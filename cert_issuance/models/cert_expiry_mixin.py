@@ -66,6 +66,20 @@ class CertExpiryMixin(models.AbstractModel):
         items._compute_state()
         return items
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        items = super().create(vals_list)
+        for item in items.filtered("renews_id"):
+            item.renews_id._cert_close_reminders(item)
+        return items
+
+    def write(self, vals):
+        res = super().write(vals)
+        if vals.get("renews_id"):
+            for item in self:
+                item.renews_id._cert_close_reminders(item)
+        return res
+
     def _cert_close_reminders(self, renewal):
         """Mark the open expiry reminders of these items done: ``renewal`` renews them."""
         reminders = self.env["cert.expiry.reminder"].search(

@@ -97,20 +97,6 @@ class CertLicense(models.Model):
                 continue
         return max(days)
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        licenses = super().create(vals_list)
-        for license_ in licenses.filtered("renews_id"):
-            license_.renews_id._cert_close_reminders(license_)
-        return licenses
-
-    def write(self, vals):
-        res = super().write(vals)
-        if vals.get("renews_id"):
-            for license_ in self:
-                license_.renews_id._cert_close_reminders(license_)
-        return res
-
     def action_renew(self):
         """Open a new license that renews this one, starting the day after it ends."""
         self.ensure_one()
