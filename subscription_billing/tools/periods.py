@@ -136,7 +136,26 @@ def invoice_date_of(start, end, mode):
     return start if mode == "advance" else end + ONE_DAY
 
 
-def iter_periods(line_start, line_end, kind, interval, alignment, anchor, mode, first_day=None):
+@dataclass(frozen=True)
+class Schedule:
+    """How a tariff cuts time: period kind and interval, alignment, anchor date, billing mode."""
+
+    kind: str
+    interval: int
+    alignment: str
+    anchor: date
+    mode: str = "advance"
+
+    def __post_init__(self):
+        _check(self.kind, self.interval, self.alignment)
+        if self.mode not in MODES:
+            raise ValueError(f"unknown billing mode {self.mode!r}, expected one of {', '.join(MODES)}")
+
+    def containing(self, day):
+        return period_containing(day, self.kind, self.interval, self.alignment, self.anchor)
+
+
+def iter_periods(schedule, line_start, line_end, first_day=None):
     """Yield the periods of a line from ``first_day`` (default: its start) to its end.
 
     ``line_end`` may be None (open-ended); the caller stops iterating. Each period is
@@ -144,13 +163,13 @@ def iter_periods(line_start, line_end, kind, interval, alignment, anchor, mode, 
     """
     day = max(line_start, first_day) if first_day else line_start
     while line_end is None or day <= line_end:
-        full_start, full_end = period_containing(day, kind, interval, alignment, anchor)
+        full_start, full_end = schedule.containing(day)
         end = min(full_end, line_end) if line_end else full_end
-        yield Period(day, end, full_start, full_end, invoice_date_of(day, end, mode))
+        yield Period(day, end, full_start, full_end, invoice_date_of(day, end, schedule.mode))
         day = full_end + ONE_DAY
 
 
-def due_periods(line_start, line_end, kind, interval, alignment, anchor, mode, today, billed_until=None, limit=1000):
+def due_periods(schedule, line_start, line_end, today, *, billed_until=None, limit=1000):
     """Return the periods of a line due on ``today`` that are not billed yet.
 
     ``billed_until`` is the last day already billed (None: nothing billed). Every missed
@@ -158,17 +177,17 @@ def due_periods(line_start, line_end, kind, interval, alignment, anchor, mode, t
     """
     first_day = billed_until + ONE_DAY if billed_until else None
     due = []
-    for period in iter_periods(line_start, line_end, kind, interval, alignment, anchor, mode, first_day):
+    for period in iter_periods(schedule, line_start, line_end, first_day):
         if period.invoice_date > today or len(due) >= limit:
             break
         due.append(period)
     return due
 
 
-def next_invoice_date(line_start, line_end, kind, interval, alignment, anchor, mode, billed_until=None):
+def next_invoice_date(schedule, line_start, line_end, billed_until=None):
     """Invoice date of the first period not billed yet, or None when everything is billed."""
     first_day = billed_until + ONE_DAY if billed_until else None
-    for period in iter_periods(line_start, line_end, kind, interval, alignment, anchor, mode, first_day):
+    for period in iter_periods(schedule, line_start, line_end, first_day):
         return period.invoice_date
     return None
 

@@ -30,7 +30,7 @@ D = date
         (D(2025, 1, 8), "days", 7, "start", D(2025, 1, 1), (D(2025, 1, 8), D(2025, 1, 14))),
     ],
 )
-def test_period_containing(day, kind, interval, alignment, anchor, expected):
+def test_period_containing(day, kind, interval, alignment, anchor, expected):  # noqa: PLR0917
     assert periods.period_containing(day, kind, interval, alignment, anchor) == expected
 
 
@@ -81,9 +81,9 @@ def test_bad_period_definitions(kind, interval, alignment, args, message):
         ("days", 30, D(2025, 1, 21), (D(2025, 1, 1), D(2025, 1, 30)), 10, 30, 10.0),
     ],
 )
-def test_start_mid_period_prorated_by_day(kind, interval, line_start, full, days, full_days, amount):
+def test_start_mid_period_prorated_by_day(kind, interval, line_start, full, days, full_days, amount):  # noqa: PLR0917
     price = {"month": 31.0, "quarter": 93.0, "year": 366.0, "days": 30.0}[kind]
-    first = periods.iter_periods(line_start, None, kind, interval, "calendar", full[0], "advance")
+    first = periods.iter_periods(periods.Schedule(kind, interval, "calendar", full[0]), line_start, None)
     period = next(first)
     assert (period.start, period.end) == (line_start, full[1])
     assert (period.full_start, period.full_end) == full
@@ -104,7 +104,9 @@ def test_start_mid_period_prorated_by_day(kind, interval, line_start, full, days
 def test_end_mid_period_prorated_by_day(kind, line_end, expected_days, expected_full):
     interval = 10 if kind == "days" else 1
     all_periods = list(
-        periods.iter_periods(D(2025, 1, 1), line_end, kind, interval, "calendar", D(2025, 1, 1), "arrears")
+        periods.iter_periods(
+            periods.Schedule(kind, interval, "calendar", D(2025, 1, 1), "arrears"), D(2025, 1, 1), line_end
+        )
     )
     last = all_periods[-1]
     assert last.end == line_end
@@ -114,14 +116,14 @@ def test_end_mid_period_prorated_by_day(kind, line_end, expected_days, expected_
 
 
 def test_full_period_is_not_partial():
-    period = next(periods.iter_periods(D(2025, 1, 1), None, "month", 1, "calendar", D(2025, 1, 1), "advance"))
+    period = next(periods.iter_periods(periods.Schedule("month", 1, "calendar", D(2025, 1, 1)), D(2025, 1, 1), None))
     assert not period.is_partial
     assert period.prorate(49.9) == pytest.approx(49.9)
 
 
 def test_in_advance_and_in_arrears_invoice_dates():
     advance = periods.due_periods(
-        D(2025, 1, 15), None, "month", 1, "calendar", D(2025, 1, 15), "advance", D(2025, 3, 1)
+        periods.Schedule("month", 1, "calendar", D(2025, 1, 15)), D(2025, 1, 15), None, D(2025, 3, 1)
     )
     assert [(p.start, p.end, p.invoice_date) for p in advance] == [
         (D(2025, 1, 15), D(2025, 1, 31), D(2025, 1, 15)),
@@ -129,7 +131,7 @@ def test_in_advance_and_in_arrears_invoice_dates():
         (D(2025, 3, 1), D(2025, 3, 31), D(2025, 3, 1)),
     ]
     arrears = periods.due_periods(
-        D(2025, 1, 15), None, "month", 1, "calendar", D(2025, 1, 15), "arrears", D(2025, 3, 1)
+        periods.Schedule("month", 1, "calendar", D(2025, 1, 15), "arrears"), D(2025, 1, 15), None, D(2025, 3, 1)
     )
     assert [(p.start, p.end, p.invoice_date) for p in arrears] == [
         (D(2025, 1, 15), D(2025, 1, 31), D(2025, 2, 1)),
@@ -138,7 +140,9 @@ def test_in_advance_and_in_arrears_invoice_dates():
 
 
 def test_start_aligned_periods_follow_the_start_date():
-    due = periods.due_periods(D(2025, 1, 15), None, "month", 1, "start", D(2025, 1, 15), "advance", D(2025, 2, 20))
+    due = periods.due_periods(
+        periods.Schedule("month", 1, "start", D(2025, 1, 15)), D(2025, 1, 15), None, D(2025, 2, 20)
+    )
     assert [(p.start, p.end, p.is_partial) for p in due] == [
         (D(2025, 1, 15), D(2025, 2, 14), False),
         (D(2025, 2, 15), D(2025, 3, 14), False),
@@ -146,18 +150,18 @@ def test_start_aligned_periods_follow_the_start_date():
 
 
 def test_catch_up_returns_every_missed_period_and_nothing_billed_twice():
-    args = (D(2025, 1, 1), None, "month", 1, "calendar", D(2025, 1, 1), "advance")
-    due = periods.due_periods(*args, today=D(2025, 6, 10), billed_until=D(2025, 2, 28))
+    args = (periods.Schedule("month", 1, "calendar", D(2025, 1, 1)), D(2025, 1, 1), None)
+    due = periods.due_periods(*args, D(2025, 6, 10), billed_until=D(2025, 2, 28))
     assert [p.start for p in due] == [D(2025, 3, 1), D(2025, 4, 1), D(2025, 5, 1), D(2025, 6, 1)]
-    assert periods.due_periods(*args, today=D(2025, 6, 10), billed_until=D(2025, 6, 30)) == []
+    assert periods.due_periods(*args, D(2025, 6, 10), billed_until=D(2025, 6, 30)) == []
     assert periods.next_invoice_date(*args, billed_until=D(2025, 6, 30)) == D(2025, 7, 1)
-    assert len(periods.due_periods(*args, today=D(2030, 1, 1), limit=12)) == 12
+    assert len(periods.due_periods(*args, D(2030, 1, 1), limit=12)) == 12
 
 
 def test_ended_line_has_no_more_periods():
-    args = (D(2025, 1, 1), D(2025, 3, 15), "month", 1, "calendar", D(2025, 1, 1), "advance")
+    args = (periods.Schedule("month", 1, "calendar", D(2025, 1, 1)), D(2025, 1, 1), D(2025, 3, 15))
     assert periods.next_invoice_date(*args, billed_until=D(2025, 3, 15)) is None
-    due = periods.due_periods(*args, today=D(2026, 1, 1))
+    due = periods.due_periods(*args, D(2026, 1, 1))
     assert [(p.start, p.end) for p in due][-1] == (D(2025, 3, 1), D(2025, 3, 15))
 
 
@@ -170,17 +174,17 @@ def test_ended_line_has_no_more_periods():
         ("days", 14, D(2025, 4, 10), 12, 14, 12),
     ],
 )
-def test_tariff_change_mid_period(kind, interval, change_day, credit_days, full_days, new_days):
+def test_tariff_change_mid_period(kind, interval, change_day, credit_days, full_days, new_days):  # noqa: PLR0917
     """Old line billed in advance ends on the change day: credit the unused days, charge the new tariff."""
     anchor = D(2025, 1, 1)
-    old = periods.due_periods(anchor, None, kind, interval, "calendar", anchor, "advance", change_day)[-1]
+    old = periods.due_periods(periods.Schedule(kind, interval, "calendar", anchor), anchor, None, change_day)[-1]
     assert old.full_start <= change_day <= old.full_end
     credit = periods.unused_credit(old.start, old.end, old.full_start, old.full_end, change_day)
     assert credit == (change_day + periods.ONE_DAY, old.full_end)
     assert periods.period_days(*credit) == credit_days
     assert periods.prorate(60.0, *credit, old.full_start, old.full_end) == pytest.approx(60.0 * credit_days / full_days)
     new_line = next(
-        periods.iter_periods(change_day + periods.ONE_DAY, None, kind, interval, "calendar", anchor, "advance")
+        periods.iter_periods(periods.Schedule(kind, interval, "calendar", anchor), change_day + periods.ONE_DAY, None)
     )
     assert (new_line.days, new_line.full_days) == (new_days, full_days)
     assert new_line.full_start == old.full_start
@@ -232,3 +236,5 @@ def test_staged_revision_dates_and_prices():
 def test_bad_mode_rejected():
     with pytest.raises(ValueError, match="unknown billing mode"):
         periods.invoice_date_of(D(2025, 1, 1), D(2025, 1, 31), "later")
+    with pytest.raises(ValueError, match="unknown billing mode"):
+        periods.Schedule("month", 1, "calendar", D(2025, 1, 1), "later")
