@@ -11,7 +11,15 @@
     "data": [
         "security/subscription_billing_groups.xml",
         "security/ir.model.access.csv",
+        "security/subscription_billing_rules.xml",
+        "data/subscription_billing_data.xml",
+        "data/subscription_billing_cron.xml",
+        "wizards/subscription_change_tariff_views.xml",
         "views/res_config_settings_views.xml",
+        "views/subscription_subscription_views.xml",
+        "views/subscription_tariff_views.xml",
+        "views/subscription_billing_run_views.xml",
+        "views/res_partner_views.xml",
         "views/subscription_billing_menus.xml",
     ],
     "assets": {

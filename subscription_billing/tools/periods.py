@@ -161,6 +161,7 @@ def iter_periods(schedule, line_start, line_end, first_day=None):
     ``line_end`` may be None (open-ended); the caller stops iterating. Each period is
     clipped to the line's start and end.
     """
+    line_end = line_end or None  # Odoo gives False for an empty date
     day = max(line_start, first_day) if first_day else line_start
     while line_end is None or day <= line_end:
         full_start, full_end = schedule.containing(day)

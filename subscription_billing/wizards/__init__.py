@@ -1,0 +1,1 @@
+from . import subscription_change_tariff
