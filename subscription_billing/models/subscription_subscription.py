@@ -295,6 +295,10 @@ class SubscriptionSubscription(models.Model):
             self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
             if commit:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
+            else:
+                self.env.flush_all()
+            # Keep memory flat however many batches one call bills.
+            self.env.invalidate_all()
             if time.monotonic() > deadline:
                 break
         run._finish()

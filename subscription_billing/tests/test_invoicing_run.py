@@ -141,7 +141,12 @@ class TestInvoicingRun(SubscriptionBillingCommon):
         self.assertEqual(sub.state, "active")
         self.env.flush_all()
         self.env.cr.precommit.run()  # tracking messages are written at commit time
-        tracked = sub.sudo().message_ids.tracking_value_ids.mapped("field_id.name")
+        tracked = (
+            self.env["mail.tracking.value"]
+            .sudo()
+            .search([("mail_message_id.model", "=", sub._name), ("mail_message_id.res_id", "=", sub.id)])
+            .mapped("field_id.name")
+        )
         self.assertIn("state", tracked)
         self.assertIn("date_activated", tracked)
         action = sub.with_context(tz="UTC").action_invoice_now()
