@@ -56,6 +56,8 @@ def environment(odoo, cr):
 
 def create_database():
     subprocess.run(["dropdb", "-h", PG[1], "--if-exists", DB], check=True)
+    if os.environ.get("BENCH_TEMPLATE"):  # a database with account already installed saves minutes
+        subprocess.run(["createdb", "-h", PG[1], "-T", os.environ["BENCH_TEMPLATE"], DB], check=True)
     cmd = [
         sys.executable,
         str(odoo_root() / "odoo-bin"),

@@ -6,6 +6,7 @@ import psycopg2
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
+from odoo.tools.misc import format_date
 
 from ..tools.periods import ONE_DAY
 
@@ -163,12 +164,20 @@ class SubscriptionSubscription(models.Model):
         drafts = self.filtered(lambda sub: sub.state == "draft")
         self.write({"state": "active", "billing_error": False, "billing_error_date": False})
         drafts.write({"date_activated": today})
+        self._log_state(self.env._("Activated"), today)
         return True
+
+    def _log_state(self, label, day):
+        body = self.env._("%(state)s on %(date)s", state=label, date=format_date(self.env, day))
+        for sub in self:
+            sub.message_post(body=body, subtype_xmlid="mail.mt_note")
 
     def action_suspend(self):
         if self.filtered(lambda sub: sub.state != "active"):
             raise UserError(self.env._("Only active subscriptions can be suspended."))
-        self.write({"state": "suspended", "date_suspended": fields.Date.context_today(self)})
+        today = fields.Date.context_today(self)
+        self.write({"state": "suspended", "date_suspended": today})
+        self._log_state(self.env._("Suspended"), today)
         return True
 
     def action_close(self):
@@ -183,6 +192,7 @@ class SubscriptionSubscription(models.Model):
             lines = sub.line_ids.filtered(lambda line, end=end: not line.date_end or line.date_end > end)
             lines.write({"date_end": end})
             sub.write({"date_end": end, "date_closed": today})
+            sub._log_state(self.env._("Closed"), today)
         was_billed = self.filtered(lambda sub: sub.state in ("active", "suspended"))
         self.write({"state": "closed"})
         if was_billed:
@@ -195,6 +205,7 @@ class SubscriptionSubscription(models.Model):
         if self.filtered(lambda sub: sub.state != "closed"):
             raise UserError(self.env._("Only closed subscriptions can be set back to draft."))
         self.write({"state": "draft"})
+        self._log_state(self.env._("Reset to draft"), fields.Date.context_today(self))
         return True
 
     def action_invoice_now(self):
@@ -224,6 +235,23 @@ class SubscriptionSubscription(models.Model):
             "domain": [("subscription_id", "=", self.id)],
             "context": {"search_default_pending": 1},
         }
+
+    def action_export_xlsx(self):
+        """Download the selected subscriptions (all when none) as an Excel subscriber list."""
+        subscriptions = self or self.search([])
+        return self.env["subscription.subscriber.xlsx"]._export(subscriptions)
+
+    def _pay_open_invoices(self, day=None):
+        """Register a full payment of the open invoices of these subscriptions (bank journal)."""
+        moves = self.env["account.move"].search(
+            [*self._invoice_domain(), ("state", "=", "posted"), ("payment_state", "in", ("not_paid", "partial"))]
+        )
+        if moves:
+            register = self.env["account.payment.register"].with_context(
+                active_model="account.move", active_ids=moves.ids
+            )
+            register.create({"payment_date": day or fields.Date.context_today(self)})._create_payments()
+        return moves
 
     # ------------------------------------------------------------------
     # Recurring invoicing

@@ -97,6 +97,7 @@ class SubscriptionTariff(models.Model):
                 if not tariff.price_history_ids
             ]
         )
+        tariffs.invalidate_recordset(["price_history_ids"])
         return tariffs
 
     def write(self, vals):

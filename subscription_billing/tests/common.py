@@ -21,8 +21,6 @@ class SubscriptionBillingCommon(AccountTestInvoicingCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        # Subscriptions of other companies (demo data) stay out of the runs of these tests.
-        cls.env["subscription.subscription"].sudo().search([]).write({"state": "draft"})
         cls.service = cls._create_product(name="Internet access", type="service", lst_price=0.0)
         cls.fee_product = cls._create_product(name="Connection fee", type="service", lst_price=0.0)
         cls.group_home = cls.env["subscription.customer.group"].create({"name": "Home", "code": "T-HOME"})
