@@ -104,7 +104,9 @@ def prepare(size, tag, day):
                 ]
             )
             tariffs.price_history_ids.write({"date_start": date(2020, 1, 1)})
-        recurring, fee = tariffs[:3], tariffs[3]
+        by_name = {tariff.name: tariff for tariff in tariffs}
+        recurring = [by_name["Bench Fibre 500"], by_name["Bench TV"], by_name["Bench Static IP"]]
+        fee = by_name["Bench Connection"]
         start = time.monotonic()
         for offset in range(0, size, 1000):
             count = min(1000, size - offset)
@@ -132,12 +134,22 @@ def worker(day):
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         started = time.time()
+        if os.environ.get("BENCH_PROFILE"):
+            import cProfile
+
+            profiler = cProfile.Profile()
+            profiler.enable()
         run = env["subscription.subscription"]._cron_generate_invoices(today=day, time_budget=10**9)
         finished = time.time()
+        if os.environ.get("BENCH_PROFILE"):
+            profiler.disable()
+            profiler.dump_stats(f"{os.environ['BENCH_PROFILE']}.{os.getpid()}")
         result = {
             "invoices": run.invoice_count,
             "subscriptions": run.subscription_count,
             "failures": run.failure_count,
+            "skipped": run.skipped_count,
+            "failure_log": (run.failure_log or "")[:500],
             "started": started,
             "finished": finished,
             "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
@@ -199,6 +211,8 @@ def run_workers(count, day):
         "invoices": invoices,
         "split": [r["invoices"] for r in results],
         "failures": sum(r["failures"] for r in results),
+        "skipped": sum(r["skipped"] for r in results),
+        "failure_log": [r["failure_log"] for r in results if r["failure_log"]],
         "seconds": round(wall, 1),
         "per_minute": round(invoices / wall * 60) if wall else 0,
         "maxrss_mb": [round(r["maxrss_mb"]) for r in results],
@@ -258,7 +272,8 @@ def main():
                 print(
                     f"  {size:>6} subs, {workers} worker(s), billing {day:%B}: {result['invoices']} invoices "
                     f"in {result['seconds']}s = {result['per_minute']}/min "
-                    f"(split {result['split']}, failures {result['failures']}, peak RSS MB {result['maxrss_mb']})",
+                    f"(split {result['split']}, failures {result['failures']}, skipped {result['skipped']}, "
+                    f"peak RSS MB {result['maxrss_mb']}) {result['failure_log'] or ''}",
                     flush=True,
                 )
         total, distinct, duplicated = check_no_double_billing()

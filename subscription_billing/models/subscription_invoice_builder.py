@@ -12,6 +12,7 @@ from ..tools import periods
 _logger = logging.getLogger(__name__)
 
 BILLING_ERRORS = (UserError, ValidationError, ValueError, psycopg2.Error)
+PERIOD_CONSTRAINT = "subscription_line_period_line_period_unique"
 
 
 class SubscriptionInvoiceBuilder(models.AbstractModel):
@@ -196,7 +197,10 @@ class SubscriptionInvoiceBuilder(models.AbstractModel):
                 try:
                     with self.env.cr.savepoint():
                         moves |= self._create_and_post([(subs, items)], today, run, journals)
-                except psycopg2.errors.UniqueViolation:
+                except psycopg2.errors.UniqueViolation as error:
+                    if error.diag.constraint_name != PERIOD_CONSTRAINT:
+                        failures.update(dict.fromkeys(subs, str(error)))
+                        continue
                     skipped.update(dict.fromkeys(subs, self.env._("period already invoiced by another run")))
                 except BILLING_ERRORS as error:
                     failures.update(dict.fromkeys(subs, str(error)))

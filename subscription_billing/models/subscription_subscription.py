@@ -67,9 +67,7 @@ class SubscriptionSubscription(models.Model):
     date_suspended = fields.Date(readonly=True, copy=False, tracking=True)
     date_closed = fields.Date(readonly=True, copy=False, tracking=True)
     line_ids = fields.One2many("subscription.line", "subscription_id", "Lines", copy=True)
-    next_invoice_date = fields.Date(
-        compute="_compute_next_invoice_date", store=True, index="btree_not_null", tracking=True
-    )
+    next_invoice_date = fields.Date(compute="_compute_next_invoice_date", store=True, index="btree_not_null")
     recurring_monthly = fields.Monetary(
         "Monthly Recurring Revenue", compute="_compute_recurring_monthly", store=True, currency_field="currency_id"
     )
@@ -281,7 +279,7 @@ class SubscriptionSubscription(models.Model):
     def _lock_due_batch(self, today, batch_size, exclude_ids):
         """Lock and return a batch of due subscriptions no other worker is billing."""
         self.env.flush_all()
-        self.env.cr.execute(self._due_query(today, exclude_ids, limit=batch_size, lock=True))
+        self.env.cr.execute(self._due_query(today, exclude_ids, limit=batch_size, lock=True), log_exceptions=False)
         return [row[0] for row in self.env.cr.fetchall()]
 
     def _count_due(self, today, exclude_ids):

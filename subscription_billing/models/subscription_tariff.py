@@ -41,7 +41,7 @@ class SubscriptionTariff(models.Model):
         tracking=True,
         help="Current price per period. Changing it records a new dated price from today.",
     )
-    price_history_ids = fields.One2many("subscription.tariff.price", "tariff_id", "Price History")
+    price_history_ids = fields.One2many("subscription.tariff.price", "tariff_id", "Price History Entries")
     period_kind = fields.Selection(PERIOD_KINDS, "Billing Period", default="month", required=True)
     period_interval = fields.Integer(
         "Every", default=1, required=True, help="Number of months, quarters, years or days in one billing period."
