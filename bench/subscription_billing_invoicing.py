@@ -238,6 +238,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--baseline", type=int, default=1000)
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="worker counts to measure")
     parser.add_argument("--keep", action="store_true", help="keep the database")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--prepare", nargs=3, help=argparse.SUPPRESS)
@@ -262,12 +263,12 @@ def main():
             label = "Odoo batch create+post, 1-line invoices"
             print(f"{label}: {base['invoices']} in {base['seconds']:.1f}s = {rate:.0f}/min", flush=True)
         for index, size in enumerate(args.sizes):
-            first = date(2025, 1 + 2 * index, 1)
+            first = date(2025 + index, 1, 1)
             prep = run_child("--prepare", str(size), f"s{size}", first.isoformat())
             print(f"\n{size} subscriptions created in {prep['seconds']:.0f}s", flush=True)
-            for workers in (1, 2):
-                # one month billed with one worker, the next month with two
-                day = date(first.year, first.month + workers - 1, 1)
+            for step, workers in enumerate(args.workers):
+                # each measurement bills the next month of the same subscriptions
+                day = date(first.year, first.month + step, 1)
                 result = run_workers(workers, day)
                 print(
                     f"  {size:>6} subs, {workers} worker(s), billing {day:%B}: {result['invoices']} invoices "
