@@ -11,8 +11,22 @@
     "data": [
         "security/subscription_billing_groups.xml",
         "security/ir.model.access.csv",
+        "security/subscription_billing_rules.xml",
+        "data/subscription_billing_data.xml",
+        "data/subscription_billing_cron.xml",
+        "data/subscription_billing_mail_templates.xml",
+        "wizards/subscription_change_tariff_views.xml",
+        "wizards/subscription_price_revision_views.xml",
         "views/res_config_settings_views.xml",
+        "views/subscription_subscription_views.xml",
+        "views/subscription_tariff_views.xml",
+        "views/subscription_billing_run_views.xml",
+        "views/res_partner_views.xml",
+        "report/subscription_mrr_report_views.xml",
         "views/subscription_billing_menus.xml",
+    ],
+    "demo": [
+        "demo/subscription_billing_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

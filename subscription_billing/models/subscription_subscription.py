@@ -1,0 +1,343 @@
+import logging
+import time
+
+import psycopg2
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+from odoo.tools.misc import format_date
+
+from ..tools.periods import ONE_DAY
+
+_logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 200
+# Seconds one cron call keeps taking batches before it hands over to a retriggered call.
+TIME_BUDGET = 240
+
+
+class SubscriptionSubscription(models.Model):
+    _name = "subscription.subscription"
+    _description = "Subscription"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "id desc"
+    _check_company_auto = True
+
+    name = fields.Char(
+        "Contract Number",
+        default="/",
+        readonly=True,
+        copy=False,
+        index=True,
+        tracking=True,
+        help="Given from a sequence when the subscription is saved; customers quote it when they pay.",
+    )
+    partner_id = fields.Many2one("res.partner", "Customer", required=True, index=True, tracking=True)
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
+    currency_id = fields.Many2one(
+        "res.currency", required=True, default=lambda self: self.env.company.currency_id, tracking=True
+    )
+    customer_group_id = fields.Many2one("subscription.customer.group", tracking=True, index="btree_not_null")
+    user_id = fields.Many2one(
+        "res.users", "Responsible", default=lambda self: self.env.user, tracking=True, index="btree_not_null"
+    )
+    payment_term_id = fields.Many2one("account.payment.term", tracking=True, check_company=True)
+    fiscal_position_id = fields.Many2one(
+        "account.fiscal.position", check_company=True, help="Leave empty to use the customer's fiscal position."
+    )
+    journal_id = fields.Many2one(
+        "account.journal",
+        "Invoice Journal",
+        domain=[("type", "=", "sale")],
+        check_company=True,
+        help="Leave empty to use the company's first sales journal.",
+    )
+    state = fields.Selection(
+        [("draft", "Draft"), ("active", "Active"), ("suspended", "Suspended"), ("closed", "Closed")],
+        default="draft",
+        required=True,
+        copy=False,
+        index=True,
+        tracking=True,
+    )
+    date_start = fields.Date("Start Date", required=True, default=fields.Date.context_today, tracking=True)
+    date_end = fields.Date("End Date", copy=False, tracking=True)
+    date_activated = fields.Date(readonly=True, copy=False, tracking=True)
+    date_suspended = fields.Date(readonly=True, copy=False, tracking=True)
+    date_closed = fields.Date(readonly=True, copy=False, tracking=True)
+    line_ids = fields.One2many("subscription.line", "subscription_id", "Lines", copy=True)
+    next_invoice_date = fields.Date(compute="_compute_next_invoice_date", store=True, index="btree_not_null")
+    recurring_monthly = fields.Monetary(
+        "Monthly Recurring Revenue", compute="_compute_recurring_monthly", store=True, currency_field="currency_id"
+    )
+    billing_error = fields.Text(readonly=True, copy=False, help="Why the last invoicing attempt failed.")
+    billing_error_date = fields.Date(readonly=True, copy=False)
+    price_change_ids = fields.One2many("subscription.price.change", "subscription_id", "Price Changes")
+    pending_change_count = fields.Integer(compute="_compute_pending_change_count")
+    invoice_count = fields.Integer(compute="_compute_invoice_count")
+    amount_due = fields.Monetary(compute="_compute_invoice_count", currency_field="currency_id")
+    note = fields.Html()
+
+    _sql_constraints = [
+        ("name_company_unique", "UNIQUE(name, company_id)", "Contract numbers must be unique per company."),
+    ]
+
+    @api.depends("state", "line_ids.next_invoice_date", "line_ids.tariff_id.tariff_type")
+    def _compute_next_invoice_date(self):
+        for sub in self:
+            dates = [
+                line.next_invoice_date
+                for line in sub.line_ids
+                if line.next_invoice_date and line.tariff_id.tariff_type == "recurring"
+            ]
+            if not dates:  # a subscription of one-shot fees only is billed when they start
+                dates = [line.next_invoice_date for line in sub.line_ids if line.next_invoice_date]
+            sub.next_invoice_date = min(dates) if dates and sub.state in ("active", "closed") else False
+
+    @api.depends("line_ids.recurring_monthly", "state")
+    def _compute_recurring_monthly(self):
+        for sub in self:
+            active = sub.state in ("active", "suspended")
+            sub.recurring_monthly = sum(sub.line_ids.mapped("recurring_monthly")) if active else 0.0
+
+    def _compute_pending_change_count(self):
+        counts = dict(
+            self.env["subscription.price.change"]._read_group(
+                [("subscription_id", "in", self.ids), ("state", "=", "pending")], ["subscription_id"], ["__count"]
+            )
+        )
+        for sub in self:
+            sub.pending_change_count = counts.get(sub, 0)
+
+    def _invoice_domain(self):
+        return [
+            ("invoice_line_ids.subscription_id", "in", self.ids),
+            ("move_type", "in", ("out_invoice", "out_refund")),
+        ]
+
+    def _compute_invoice_count(self):
+        groups = self.env["account.move.line"]._read_group(
+            [("subscription_id", "in", self.ids), ("move_id.move_type", "in", ("out_invoice", "out_refund"))],
+            ["subscription_id"],
+            ["move_id:array_agg"],
+        )
+        moves_by_sub = {sub: self.env["account.move"].browse(set(move_ids)) for sub, move_ids in groups}
+        for sub in self:
+            moves = moves_by_sub.get(sub, self.env["account.move"])
+            sub.invoice_count = len(moves)
+            sub.amount_due = sum(moves.filtered(lambda move: move.state == "posted").mapped("amount_residual_signed"))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+                vals["name"] = (
+                    self.env["ir.sequence"].with_company(company).next_by_code("subscription.subscription") or "/"
+                )
+        return super().create(vals_list)
+
+    @api.depends("name", "partner_id")
+    def _compute_display_name(self):
+        for sub in self:
+            sub.display_name = f"{sub.name} - {sub.partner_id.name}" if sub.partner_id else sub.name
+
+    @api.model
+    def _search_display_name(self, operator, value):
+        if operator in ("ilike", "=ilike", "=", "like") and value:
+            return ["|", ("name", operator, value), ("partner_id.name", operator, value)]
+        return super()._search_display_name(operator, value)
+
+    # ------------------------------------------------------------------
+    # State changes
+    # ------------------------------------------------------------------
+    def action_activate(self):
+        today = fields.Date.context_today(self)
+        for sub in self:
+            if sub.state not in ("draft", "suspended"):
+                raise UserError(self.env._("Only draft or suspended subscriptions can be activated: %s", sub.name))
+            if not sub.line_ids:
+                raise UserError(self.env._("Add at least one tariff line before activating %s.", sub.name))
+        drafts = self.filtered(lambda sub: sub.state == "draft")
+        self.write({"state": "active", "billing_error": False, "billing_error_date": False})
+        drafts.write({"date_activated": today})
+        self._log_state(self.env._("Activated"), today)
+        return True
+
+    def _log_state(self, label, day):
+        body = self.env._("%(state)s on %(date)s", state=label, date=format_date(self.env, day))
+        for sub in self:
+            sub.message_post(body=body, subtype_xmlid="mail.mt_note")
+
+    def action_suspend(self):
+        if self.filtered(lambda sub: sub.state != "active"):
+            raise UserError(self.env._("Only active subscriptions can be suspended."))
+        today = fields.Date.context_today(self)
+        self.write({"state": "suspended", "date_suspended": today})
+        self._log_state(self.env._("Suspended"), today)
+        return True
+
+    def action_close(self):
+        """Close on the end date (today when empty) and bill the last, prorated period at once."""
+        today = fields.Date.context_today(self)
+        for sub in self:
+            if sub.state == "closed":
+                raise UserError(self.env._("Subscription %s is already closed.", sub.name))
+            end = sub.date_end or today
+            if end < sub.date_start:
+                raise UserError(self.env._("The end date of %s is before its start date.", sub.name))
+            lines = sub.line_ids.filtered(lambda line, end=end: not line.date_end or line.date_end > end)
+            lines.write({"date_end": end})
+            sub.write({"date_end": end, "date_closed": today})
+            sub._log_state(self.env._("Closed"), today)
+        was_billed = self.filtered(lambda sub: sub.state in ("active", "suspended"))
+        self.write({"state": "closed"})
+        if was_billed:
+            # Everything up to the end date is due now, whatever the billing mode.
+            last_day = max(was_billed.mapped("date_end"))
+            was_billed._generate_invoices(max(today, last_day + ONE_DAY), trigger="manual")
+        return True
+
+    def action_draft(self):
+        if self.filtered(lambda sub: sub.state != "closed"):
+            raise UserError(self.env._("Only closed subscriptions can be set back to draft."))
+        self.write({"state": "draft"})
+        self._log_state(self.env._("Reset to draft"), fields.Date.context_today(self))
+        return True
+
+    def action_invoice_now(self):
+        """Bill every period due today of the selected subscriptions, and open the invoices made."""
+        active = self.filtered(lambda sub: sub.state == "active")
+        if not active:
+            raise UserError(self.env._("Only active subscriptions can be invoiced."))
+        run = active._generate_invoices(fields.Date.context_today(self), trigger="manual")
+        if run.failure_count and len(self) == 1:
+            raise UserError(self.billing_error)
+        return run.action_view_invoices()
+
+    def action_view_invoices(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("account.action_move_out_invoice_type")
+        action["domain"] = self._invoice_domain()
+        action["context"] = {"default_move_type": "out_invoice", "default_partner_id": self.partner_id.id}
+        return action
+
+    def action_view_price_changes(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Price Changes"),
+            "res_model": "subscription.price.change",
+            "view_mode": "list,form",
+            "domain": [("subscription_id", "=", self.id)],
+            "context": {"search_default_pending": 1},
+        }
+
+    def action_export_xlsx(self):
+        """Download the selected subscriptions (all when none) as an Excel subscriber list."""
+        subscriptions = self or self.search([])
+        return self.env["subscription.subscriber.xlsx"]._export(subscriptions)
+
+    def _pay_open_invoices(self, day=None):
+        """Register a full payment of the open invoices of these subscriptions (bank journal)."""
+        moves = self.env["account.move"].search(
+            [*self._invoice_domain(), ("state", "=", "posted"), ("payment_state", "in", ("not_paid", "partial"))]
+        )
+        if moves:
+            register = self.env["account.payment.register"].with_context(
+                active_model="account.move", active_ids=moves.ids
+            )
+            register.create({"payment_date": day or fields.Date.context_today(self)})._create_payments()
+        return moves
+
+    # ------------------------------------------------------------------
+    # Recurring invoicing
+    # ------------------------------------------------------------------
+    @api.model
+    def _can_commit(self):
+        return self.env["account.move"]._can_commit()
+
+    def _due_query(self, today, exclude_ids, limit=None, lock=False):
+        query = SQL(
+            """SELECT id FROM subscription_subscription
+                WHERE state = 'active' AND next_invoice_date <= %(today)s
+                  AND (billing_error_date IS NULL OR billing_error_date < %(today)s)
+                  AND NOT (id = ANY(%(exclude)s))
+                  %(company)s
+             ORDER BY next_invoice_date, id""",
+            today=today,
+            exclude=list(exclude_ids),
+            company=SQL("AND company_id = ANY(%s)", self.env.companies.ids),
+        )
+        if limit:
+            query = SQL("%s LIMIT %s", query, limit)
+        if lock:
+            query = SQL("%s FOR UPDATE SKIP LOCKED", query)
+        return query
+
+    def _lock_due_batch(self, today, batch_size, exclude_ids):
+        """Lock and return a batch of due subscriptions no other worker is billing."""
+        self.env.flush_all()
+        self.env.cr.execute(self._due_query(today, exclude_ids, limit=batch_size, lock=True), log_exceptions=False)
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    def _count_due(self, today, exclude_ids):
+        self.env.cr.execute(SQL("SELECT count(*) FROM (%s) due", self._due_query(today, exclude_ids)))
+        return self.env.cr.fetchone()[0]
+
+    @api.model
+    def _cron_generate_invoices(self, batch_size=None, time_budget=TIME_BUDGET, today=None):
+        """Bill due subscriptions batch by batch, committing each batch, until none is left.
+
+        Safe with several workers: each batch is locked with SKIP LOCKED, and an invoiced
+        period can only be recorded once (UNIQUE constraint), so nothing is billed twice.
+        """
+        params = self.env["ir.config_parameter"].sudo()
+        batch_size = batch_size or int(params.get_param("subscription_billing.batch_size", BATCH_SIZE))
+        today = today or fields.Date.context_today(self)
+        commit = self._can_commit()
+        run = self.env["subscription.billing.run"].create({"trigger": "cron", "date_invoice": today})
+        if commit:
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+        failed_ids, done, remaining = [], 0, 0
+        deadline = time.monotonic() + time_budget
+        while True:
+            try:
+                ids = self._lock_due_batch(today, batch_size, failed_ids)
+            except psycopg2.errors.SerializationFailure:
+                # Another worker billed a row of our snapshot: start over with a fresh one.
+                if not commit:
+                    raise
+                self.env.cr.rollback()
+                continue
+            if not ids:
+                remaining = 0
+                break
+            self.browse(ids)._generate_invoices(today, run=run)
+            failed_ids += run._failed_ids()
+            done += len(ids)
+            remaining = self._count_due(today, failed_ids)
+            self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+            if commit:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+            else:
+                self.env.flush_all()
+            # Keep memory flat however many batches one call bills.
+            self.env.invalidate_all()
+            if time.monotonic() > deadline:
+                break
+        run._finish()
+        if commit:
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+        if remaining:
+            self.env.ref("subscription_billing.ir_cron_generate_invoices")._trigger()
+        return run
+
+    def _generate_invoices(self, today, run=None, trigger="manual"):
+        """Invoice every due period of these subscriptions; return the billing run recording it."""
+        run = run or self.env["subscription.billing.run"].create({"trigger": trigger, "date_invoice": today})
+        self.env["subscription.invoice.builder"]._bill(self, today, run)
+        if run.trigger != "cron":
+            run._finish()
+        return run

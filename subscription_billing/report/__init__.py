@@ -1,0 +1,2 @@
+from . import subscription_mrr_report
+from . import subscription_subscriber_xlsx

@@ -1,0 +1,2 @@
+from . import subscription_change_tariff
+from . import subscription_price_revision
