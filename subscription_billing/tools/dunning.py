@@ -81,13 +81,15 @@ def occurrences(step, invoice, until):
     return result
 
 
-def due_occurrence(steps, invoice, today, sent_keys=frozenset()):
+def due_occurrence(steps, invoice, today, sent_keys=frozenset(), late_thanks_days=7):
     """The occurrence to send today for ``invoice``, or ``None``.
 
     Rules, in order:
 
     * an invoice paid on or before ``today`` gets only its payment step (the thank-you),
-      once; reminders stop with the payment;
+      once, and not when it would come more than ``late_thanks_days`` after its day
+      (payments made before dunning was set up are not thanked for); reminders stop with
+      the payment;
     * an unpaid invoice whose escalation occurrence was sent gets nothing more;
     * otherwise, of the reminder occurrences due on or before ``today``, the latest one is
       sent unless its key is in ``sent_keys``; the older ones it supersedes are never sent.
@@ -99,7 +101,8 @@ def due_occurrence(steps, invoice, today, sent_keys=frozenset()):
         for step in steps:
             if step.anchor == "payment_date":
                 for occurrence in occurrences(step, invoice, today):
-                    if occurrence.key not in sent_keys:
+                    stale = (today - occurrence.day).days > late_thanks_days
+                    if occurrence.key not in sent_keys and not stale:
                         return occurrence
         return None
     reminders = [

@@ -52,6 +52,13 @@ def test_invoice_paid_on_time_gets_only_the_issue_message_and_thanks():
     assert play(payment_date=date(2026, 11, 10)) == {date(2026, 11, 2): (1, 0), date(2026, 11, 10): (6, 0)}
 
 
+def test_old_payments_are_not_thanked_for():
+    steps = dunning.default_policy()
+    paid_long_ago = dunning.InvoiceDates(ISSUED, DUE, date(2026, 11, 3))
+    assert dunning.due_occurrence(steps, paid_long_ago, date(2026, 11, 10)) is not None
+    assert dunning.due_occurrence(steps, paid_long_ago, date(2026, 11, 11)) is None
+
+
 def test_running_twice_a_day_sends_nothing_twice():
     assert play(runs_per_day=2) == play()
 
