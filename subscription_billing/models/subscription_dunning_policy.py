@@ -1,7 +1,7 @@
 import logging
 import time
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.tools import SQL, split_every
 
 from ..tools import dunning
@@ -197,6 +197,53 @@ class SubscriptionDunningPolicy(models.Model):
                     self.env.ref("subscription_billing.ir_cron_run_dunning")._trigger()
                     return False
         return True
+
+    @api.model
+    def _cron_send_digest(self, today=None):
+        """Mail the finance team of each policy: overdue debt by age, today's suspensions and collection cases."""
+        today = today or fields.Date.context_today(self)
+        mails = self.env["mail.mail"]
+        for policy in self._policies_in_force():
+            if policy.digest_partner_ids:
+                mails |= mails.create(policy._digest_values(today))
+        return mails
+
+    def _digest_values(self, today):
+        self.ensure_one()
+        company = self.company_id
+        aging = self.env["subscription.debtor.aging"].sudo()
+        labels = dict(aging._fields["bucket"]._description_selection(self.env))
+        by_bucket = dict(aging._read_group([("company_id", "=", company.id)], ["bucket"], ["amount_residual:sum"]))
+        suspended = (
+            self.env["subscription.subscription"]
+            .sudo()
+            .search([("company_id", "=", company.id), ("state", "=", "suspended"), ("date_suspended", "=", today)])
+        )
+        cases = (
+            self.env["subscription.collection.case"]
+            .sudo()
+            .search([("company_id", "=", company.id), ("date_opened", "=", today)])
+        )
+        rows = "".join(
+            f"<tr><td>{label}</td><td style='text-align:right'>"
+            f"{tools.format_amount(self.env, by_bucket.get(key, 0.0), company.currency_id)}</td></tr>"
+            for key, label in labels.items()
+        )
+        body = (
+            f"<p>{self.env._('Overdue debt of %(company)s on %(day)s', company=company.name, day=today)}</p>"
+            f"<table>{rows}</table>"
+            f"<p>{self.env._('New suspensions: %(count)s', count=len(suspended))} "
+            f"{tools.html_escape(', '.join(suspended.mapped('name')))}</p>"
+            f"<p>{self.env._('New collection cases: %(count)s', count=len(cases))} "
+            f"{tools.html_escape(', '.join(cases.mapped('partner_id.name')))}</p>"
+        )
+        return {
+            "subject": self.env._("Debt digest %(company)s %(day)s", company=company.name, day=today),
+            "body_html": body,
+            "recipient_ids": [fields.Command.set(self.digest_partner_ids.ids)],
+            "email_from": company.email_formatted or self.env.user.email_formatted,
+            "auto_delete": False,
+        }
 
     def _policies_in_force(self):
         """The first active policy of each company."""
