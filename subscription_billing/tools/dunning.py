@@ -81,6 +81,30 @@ def occurrences(step, invoice, until):
     return result
 
 
+def latest_occurrence(step, invoice, until):
+    """The last firing of ``step`` on or before ``until``, or None; same as ``occurrences(...)[-1]``."""
+    anchor = getattr(invoice, step.anchor)
+    if anchor is None:
+        return None
+    found = _latest(step, anchor.toordinal(), until.toordinal())
+    return Occurrence(step, date.fromordinal(found[0]), found[1]) if found else None
+
+
+def _latest(step, anchor, until):
+    """(day, repeat) of the step's last firing on or before ``until``, all days as ordinals.
+
+    Computed, not enumerated, on integers: the decision runs for every open invoice every day.
+    """
+    first = anchor + step.offset_days
+    if first > until:
+        return None
+    repeat = 0
+    if step.repeat_every_days:
+        last_allowed = min(until, anchor + step.repeat_until_days)
+        repeat = max(0, (last_allowed - first) // step.repeat_every_days)
+    return first + repeat * step.repeat_every_days, repeat
+
+
 def due_occurrence(steps, invoice, today, sent_keys=frozenset(), late_thanks_days=7):
     """The occurrence to send today for ``invoice``, or ``None``.
 
@@ -105,20 +129,27 @@ def due_occurrence(steps, invoice, today, sent_keys=frozenset(), late_thanks_day
                     if occurrence.key not in sent_keys and not stale:
                         return occurrence
         return None
-    reminders = [
-        occurrence
-        for step in steps
-        if step.anchor != "payment_date"
-        for occurrence in occurrences(step, invoice, today)
-    ]
-    if not reminders:
+    today_ordinal = today.toordinal()
+    latest = None  # (day, sequence, repeat, step) of the last reminder firing, compared as a tuple
+    escalated = False
+    for step in steps:
+        anchor = getattr(invoice, step.anchor)
+        if step.anchor == "payment_date" or anchor is None:
+            continue
+        found = _latest(step, anchor.toordinal(), today_ordinal)
+        if found is None:
+            continue
+        if step.escalation and sent_keys and (step.id, found[1]) in sent_keys:
+            escalated = True
+        candidate = (found[0], step.sequence, found[1], step)
+        if latest is None or candidate[:3] > latest[:3]:
+            latest = candidate
+    if latest is None or escalated:
         return None
-    if any(o.step.escalation and o.key in sent_keys for o in reminders):
+    day, _sequence, repeat, step = latest
+    if (step.id, repeat) in sent_keys:
         return None
-    latest = max(reminders, key=lambda o: (o.day, o.step.sequence, o.repeat))
-    if latest.key in sent_keys:
-        return None
-    return latest
+    return Occurrence(step, date.fromordinal(day), repeat)
 
 
 def default_policy():

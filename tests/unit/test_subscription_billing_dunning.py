@@ -76,6 +76,17 @@ def test_downtime_over_the_escalation_day_still_escalates():
     assert log == {date(2026, 12, 10): (5, 0)}
 
 
+@pytest.mark.parametrize("offset", [-3, 0, 2])
+@pytest.mark.parametrize("every", [0, 1, 7, 30])
+def test_latest_occurrence_is_the_last_enumerated_one(offset, every):
+    step = dunning.Step(9, "due_date", offset, repeat_every_days=every, repeat_until_days=40 if every else 0)
+    invoice = dunning.InvoiceDates(ISSUED, DUE)
+    for days in range(-10, 60):
+        until = DUE + timedelta(days=days)
+        listed = dunning.occurrences(step, invoice, until)
+        assert dunning.latest_occurrence(step, invoice, until) == (listed[-1] if listed else None), until
+
+
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
