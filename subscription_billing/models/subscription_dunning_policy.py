@@ -180,9 +180,10 @@ class SubscriptionDunningPolicy(models.Model):
                 log.write({"state": "failed", "error": str(error)[:250]})
 
     @api.model
-    def _cron_run_dunning(self, today=None, time_budget=TIME_BUDGET):
+    def _cron_run_dunning(self, today=None, time_budget=TIME_BUDGET, commit=None):
+        """Send the steps due today, committing per batch (``commit=False``: one transaction, for demo data)."""
         today = today or fields.Date.context_today(self)
-        commit = self.env["account.move"]._can_commit()
+        commit = self.env["account.move"]._can_commit() if commit is None else commit
         started = time.monotonic()
         for policy in self._policies_in_force():
             due = policy._due_messages(today)
