@@ -40,9 +40,54 @@ class SubscriptionSuspensionPolicy(models.Model):
         help="Key of the HMAC-SHA256 signature sent in the X-Signature header.",
     )
     max_attempts = fields.Integer(default=8, help="Tries of a provisioning call before it is marked failed.")
+    keep_billing = fields.Boolean(
+        "Keep Billing While Suspended", help="Suspended subscriptions still get their recurring invoices."
+    )
 
     def _policy_of(self, company):
         return self.search([("company_id", "=", company.id)], limit=1)
+
+    @api.model
+    def _effective_policy_sql(self, subscription):
+        """SQL of the policy that applies to ``subscription`` (a table alias or name).
+
+        The subscription's own policy, else the one of its first tariff that has one, else
+        the first active policy of its company.
+        """
+        alias = SQL.identifier(subscription)
+        return SQL(
+            """COALESCE(
+                %(sub)s.suspension_policy_id,
+                (SELECT t.suspension_policy_id FROM subscription_line l
+                   JOIN subscription_tariff t ON t.id = l.tariff_id
+                  WHERE l.subscription_id = %(sub)s.id AND t.suspension_policy_id IS NOT NULL
+               ORDER BY l.id LIMIT 1),
+                (SELECT p.id FROM subscription_suspension_policy p
+                  WHERE p.company_id = %(sub)s.company_id AND p.active ORDER BY p.sequence, p.id LIMIT 1))""",
+            sub=alias,
+        )
+
+    @api.model
+    def _keeps_billing_sql(self, subscription):
+        """SQL condition: the policy of a suspended ``subscription`` keeps billing it."""
+        return SQL(
+            "EXISTS (SELECT 1 FROM subscription_suspension_policy kb WHERE kb.id = %s AND kb.keep_billing)",
+            self._effective_policy_sql(subscription),
+        )
+
+    @api.model
+    def _effective_policies(self, subscriptions):
+        """{subscription: policy} of the given subscriptions."""
+        for model in ("subscription.subscription", "subscription.line", "subscription.tariff"):
+            self.env[model].flush_model()
+        self.env.cr.execute(
+            SQL(
+                "SELECT s.id, %s FROM subscription_subscription s WHERE s.id = ANY(%s)",
+                self._effective_policy_sql("s"),
+                subscriptions.ids,
+            )
+        )
+        return {subscriptions.browse(sub_id): self.browse(policy_id) for sub_id, policy_id in self.env.cr.fetchall()}
 
     def _overdue_subscriptions(self, today):
         """Active subscriptions of the policy's company that must be suspended today."""
@@ -62,7 +107,7 @@ class SubscriptionSuspensionPolicy(models.Model):
                            AND m.payment_state IN ('not_paid', 'partial')
                            AND m.invoice_date_due < %(today)s
                   ) debt ON TRUE
-                 WHERE s.company_id = %(company)s AND s.state = 'active'
+                 WHERE s.state = 'active' AND %(effective)s = %(policy)s
                    AND (debt.oldest <= %(limit)s OR (%(count)s > 0 AND debt.overdue >= %(count)s))
                    AND NOT EXISTS (SELECT 1 FROM subscription_payment_promise p
                                     WHERE p.subscription_id = s.id AND p.date_until >= %(today)s)
@@ -70,7 +115,8 @@ class SubscriptionSuspensionPolicy(models.Model):
                 today=today,
                 limit=fields.Date.subtract(today, days=self.overdue_days),
                 count=self.unpaid_invoices,
-                company=self.company_id.id,
+                effective=self._effective_policy_sql("s"),
+                policy=self.id,
             )
         )
         return self.env["subscription.subscription"].browse(row[0] for row in self.env.cr.fetchall())
@@ -78,10 +124,7 @@ class SubscriptionSuspensionPolicy(models.Model):
     @api.model
     def _cron_suspend_overdue(self, today=None):
         today = today or fields.Date.context_today(self)
-        first = {}
         for policy in self.search([]):
-            first.setdefault(policy.company_id, policy)
-        for policy in first.values():
             subs = policy._overdue_subscriptions(today)
             for sub in subs:
                 sub.action_suspend()
@@ -116,9 +159,10 @@ class SubscriptionSuspensionPolicy(models.Model):
             [suspended.ids, today],
         )
         still_owing = {row[0] for row in self.env.cr.fetchall()}
-        for sub in suspended.filtered(lambda s: s.id not in still_owing):
+        paid_up = suspended.filtered(lambda s: s.id not in still_owing)
+        policies = self.sudo()._effective_policies(paid_up)
+        for sub in paid_up:
             sub.action_activate()
             sub.message_post(body=self.env._("Reactivated: the overdue invoices are paid."))
-            policy = self.sudo()._policy_of(sub.company_id)
-            if policy:
-                policy._notify_provisioning(sub, "reactivate", today)
+            if policies.get(sub):
+                policies[sub]._notify_provisioning(sub, "reactivate", today)

@@ -166,3 +166,28 @@ class TestSuspension(SubscriptionBillingCommon):
         self.assertEqual(self.sub.state, "active", "promised until the 6th")
         self._suspend_run(date(2026, 4, 7))
         self.assertEqual(self.sub.state, "suspended", "the promise expired by itself")
+
+    def test_policy_of_the_subscription_then_tariff_then_company(self):
+        quick = self.env["subscription.suspension.policy"].create({"name": "Quick", "overdue_days": 3, "sequence": 50})
+        tariff_policy = self.env["subscription.suspension.policy"].create(
+            {"name": "Tariff", "overdue_days": 5, "sequence": 60}
+        )
+        self.monthly.suspension_policy_id = tariff_policy
+        policies = self.env["subscription.suspension.policy"]._effective_policies(self.sub)
+        self.assertEqual(policies[self.sub], tariff_policy, "no policy of its own: the tariff's")
+        self.sub.suspension_policy_id = quick
+        self.assertEqual(self.env["subscription.suspension.policy"]._effective_policies(self.sub)[self.sub], quick)
+        self._suspend_run(date(2026, 3, 19))
+        self.assertEqual(self.sub.state, "active", "2 days overdue")
+        self._suspend_run(date(2026, 3, 20))
+        self.assertEqual(self.sub.state, "suspended", "3 days overdue: its own policy, not the company's 14")
+
+    def test_billing_stops_or_continues_while_suspended(self):
+        self._suspend_run(date(2026, 3, 31))
+        self.assertEqual(self.sub.state, "suspended")
+        self.env["subscription.subscription"]._cron_generate_invoices(today=date(2026, 4, 1))
+        self.assertEqual(len(self.env["account.move"].search(self.sub._invoice_domain())), 1, "not billed")
+        self.policy.keep_billing = True
+        self.env["subscription.subscription"]._cron_generate_invoices(today=date(2026, 4, 1))
+        invoices = self.env["account.move"].search(self.sub._invoice_domain(), order="invoice_date")
+        self.assertEqual(invoices.mapped("invoice_date"), [ISSUED, date(2026, 4, 1)], "billed for April")
