@@ -66,8 +66,11 @@ def odoo_env(db):
 
     config.parse_config(["-d", db, "--addons-path", addons_path(), "--db_host", PGHOST, "--log-level", "warn"])
     registry = odoo.modules.registry.Registry(db)
-    with registry.cursor() as cr:
-        yield odoo.api.Environment(cr, odoo.SUPERUSER_ID, {"tracking_disable": True, "mail_create_nolog": True})
+    try:
+        with registry.cursor() as cr:
+            yield odoo.api.Environment(cr, odoo.SUPERUSER_ID, {"tracking_disable": True, "mail_create_nolog": True})
+    finally:
+        odoo.sql_db.close_all()  # before the database is dropped
 
 
 @contextlib.contextmanager

@@ -200,65 +200,102 @@ class SubscriptionPaymentIntake(models.Model):
     # Paying
     # ------------------------------------------------------------------
     def _process(self):
-        """Match, then post and reconcile the payments of the intakes that found their subscription."""
+        """Match, then post and reconcile the payments of the intakes that found their subscription.
+
+        The whole batch is posted and reconciled at once; when that fails, each intake is
+        retried alone so one bad payment only marks itself as an error.
+        """
         self._match()
-        for intake in self.filtered(lambda i: i.state == "unmatched" and i.subscription_id):
-            try:
-                with self.env.cr.savepoint():
-                    intake._pay()
-            except UserError as error:
-                intake.write({"state": "error", "error": str(error)[:250]})
+        ready = self.filtered(lambda i: i.state == "unmatched" and i.subscription_id)
+        if not ready:
+            return
+        try:
+            with self.env.cr.savepoint():
+                ready._pay()
+        except UserError:
+            for intake in ready:
+                try:
+                    with self.env.cr.savepoint():
+                        intake._pay()
+                except UserError as error:
+                    intake.write({"state": "error", "error": str(error)[:250]})
 
     def _pay(self):
-        self.ensure_one()
-        sub = self.subscription_id
-        payment = (
+        """Create and post one customer payment per intake, then reconcile them in one plan."""
+        payments = (
             self.env["account.payment"]
             .sudo()
             .create(
-                {
-                    "payment_type": "inbound",
-                    "partner_type": "customer",
-                    "partner_id": sub.partner_id.commercial_partner_id.id,
-                    "amount": self.amount,
-                    "date": self.date,
-                    "journal_id": self.journal_id.id,
-                    "company_id": self.company_id.id,
-                    "memo": " ".join(filter(None, [sub.name, self.transaction_id])),
-                }
+                [
+                    {
+                        "payment_type": "inbound",
+                        "partner_type": "customer",
+                        "partner_id": intake.subscription_id.partner_id.commercial_partner_id.id,
+                        "amount": intake.amount,
+                        "date": intake.date,
+                        "journal_id": intake.journal_id.id,
+                        "company_id": intake.company_id.id,
+                        "memo": " ".join(filter(None, [intake.subscription_id.name, intake.transaction_id])),
+                    }
+                    for intake in self
+                ]
             )
         )
-        payment.action_post()
-        self.write({"state": "done", "payment_id": payment.id, "partner_id": sub.partner_id.id, "error": False})
-        self._reconcile_oldest_first(payment, sub)
+        payments.action_post()
+        for intake, payment in zip(self, payments, strict=True):
+            intake.write(
+                {
+                    "state": "done",
+                    "payment_id": payment.id,
+                    "partner_id": intake.subscription_id.partner_id.id,
+                    "error": False,
+                }
+            )
+        self._reconcile_oldest_first()
 
-    @staticmethod
-    def _reconcile_oldest_first(payment, sub):
-        """Reconcile the payment with the subscription's open invoices, oldest due date first."""
-        pay_line = payment.move_id.line_ids.filtered(
-            lambda line: line.account_id.account_type == "asset_receivable" and not line.reconciled
-        )
-        invoices = (
-            payment.env["account.move"]
+    def _reconcile_oldest_first(self):
+        """Reconcile each subscription's new payments with its open invoices, oldest due date first.
+
+        One group per subscription in a single reconciliation plan: Odoo matches the lines
+        of a group by maturity, so the oldest invoice is paid first.
+        """
+        subscriptions = self.subscription_id
+        open_lines = (
+            self.env["account.move.line"]
             .sudo()
             .search(
                 [
-                    ("invoice_line_ids.subscription_id", "=", sub.id),
-                    ("move_type", "=", "out_invoice"),
-                    ("state", "=", "posted"),
-                    ("payment_state", "in", ("not_paid", "partial")),
-                ],
-                order="invoice_date_due, id",
+                    ("move_id.move_type", "=", "out_invoice"),
+                    ("move_id.state", "=", "posted"),
+                    ("move_id.payment_state", "in", ("not_paid", "partial")),
+                    ("move_id.invoice_line_ids.subscription_id", "in", subscriptions.ids),
+                    ("account_id.account_type", "=", "asset_receivable"),
+                    ("reconciled", "=", False),
+                ]
             )
         )
-        for invoice in invoices:
-            if not pay_line or pay_line.reconciled:
-                break
-            inv_lines = invoice.line_ids.filtered(
-                lambda line, account=pay_line.account_id: line.account_id == account and not line.reconciled
+        subs_of_move = {}
+        for line in (
+            self.env["account.move.line"]
+            .sudo()
+            .search([("move_id", "in", open_lines.move_id.ids), ("subscription_id", "in", subscriptions.ids)])
+        ):
+            subs_of_move.setdefault(line.move_id, line.subscription_id)
+        groups, taken = {}, set()
+        for intake in self:
+            pay_lines = intake.payment_id.move_id.line_ids.filtered(
+                lambda line: line.account_id.account_type == "asset_receivable" and not line.reconciled
             )
-            if inv_lines:
-                (pay_line | inv_lines).reconcile()
+            groups.setdefault(intake.subscription_id, pay_lines.browse())
+            groups[intake.subscription_id] |= pay_lines
+        for line in open_lines:
+            sub = subs_of_move.get(line.move_id)
+            if sub in groups and line.id not in taken:
+                groups[sub] |= line
+                taken.add(line.id)
+        plan = [lines for lines in groups.values() if len(lines.account_id) == 1 and len(lines) > 1]
+        if plan:
+            self.env["account.move.line"].sudo()._reconcile_plan(plan)
 
     def action_assign(self):
         """Post the payments of intakes a user assigned to a subscription by hand."""
