@@ -1,0 +1,80 @@
+"""What the benchmark scripts share: a database of their own with an addon installed, and an Odoo env.
+
+Environment: PGHOST (default 127.0.0.1), BENCH_TEMPLATE (a database with the addon's
+dependencies installed, copied instead of installing them again), BENCH_HTTP_PORT.
+"""
+
+import contextlib
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+PGHOST = os.environ.get("PGHOST", "127.0.0.1")
+
+
+def odoo_root():
+    import odoo
+
+    return Path(odoo.__file__).resolve().parents[1]
+
+
+def addons_path():
+    root = odoo_root()
+    return ",".join(str(p) for p in (root / "addons", root / "odoo" / "addons", REPO) if p.is_dir())
+
+
+def create_database(db, addon):
+    """A fresh database ``db`` with ``addon`` installed, without demo data."""
+    drop_database(db)
+    if os.environ.get("BENCH_TEMPLATE"):
+        subprocess.run(["createdb", "-h", PGHOST, "-T", os.environ["BENCH_TEMPLATE"], db], check=True)
+    cmd = [
+        sys.executable,
+        "-c",
+        "import odoo.cli; odoo.cli.main()",
+        "-d",
+        db,
+        "-i",
+        addon,
+        "--without-demo",
+        "all",
+        "--stop-after-init",
+        "--addons-path",
+        addons_path(),
+        "--db_host",
+        PGHOST,
+        "--http-port",
+        os.environ.get("BENCH_HTTP_PORT", "8490"),
+        "--log-level",
+        "warn",
+    ]
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+
+
+def drop_database(db):
+    subprocess.run(["dropdb", "-h", PGHOST, "--if-exists", "--force", db], check=True)
+
+
+@contextlib.contextmanager
+def odoo_env(db):
+    """An environment as superuser on ``db``, committed when the block ends without error."""
+    import odoo
+    from odoo.tools import config
+
+    config.parse_config(["-d", db, "--addons-path", addons_path(), "--db_host", PGHOST, "--log-level", "warn"])
+    registry = odoo.modules.registry.Registry(db)
+    try:
+        with registry.cursor() as cr:
+            yield odoo.api.Environment(cr, odoo.SUPERUSER_ID, {"tracking_disable": True, "mail_create_nolog": True})
+    finally:
+        odoo.sql_db.close_all()  # before the database is dropped
+
+
+@contextlib.contextmanager
+def timed(label, results):
+    started = time.perf_counter()
+    yield
+    results[label] = time.perf_counter() - started

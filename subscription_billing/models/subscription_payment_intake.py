@@ -1,0 +1,329 @@
+import logging
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
+
+MATCH_METHODS = [
+    ("contract", "Contract number"),
+    ("invoice", "Invoice number"),
+    ("reference", "Customer reference"),
+    ("phone", "Phone number"),
+    ("name", "Payer name"),
+    ("manual", "Assigned by hand"),
+]
+
+
+class SubscriptionPaymentIntake(models.Model):
+    """A payment that came in from a bank file, a terminal or by hand, before and after matching.
+
+    Matched intakes become posted customer payments reconciled with the subscription's
+    oldest open invoices; the others wait, state ``unmatched``, with suggested
+    subscriptions, until someone assigns them. The database keeps one intake per
+    transaction id and source, so a re-imported file or a repeated terminal request
+    never pays twice.
+    """
+
+    _name = "subscription.payment.intake"
+    _description = "Incoming Payment"
+    _inherit = ["mail.thread"]
+    _order = "date desc, id desc"
+
+    name = fields.Char(compute="_compute_name", store=True)
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    source = fields.Selection(
+        [("import", "File import"), ("terminal", "Payment terminal"), ("manual", "Manual")],
+        required=True,
+        default="manual",
+    )
+    terminal_id = fields.Many2one("subscription.payment.terminal", index="btree_not_null", readonly=True)
+    import_id = fields.Many2one("subscription.payment.import", "Import", index="btree_not_null", readonly=True)
+    import_line = fields.Integer("Line", readonly=True, help="Line of the imported file.")
+    transaction_id = fields.Char("Transaction", index="btree_not_null", readonly=True)
+    dedup_key = fields.Char(compute="_compute_dedup_key", store=True)
+    amount = fields.Monetary(required=True, currency_field="currency_id")
+    date = fields.Date(required=True, default=fields.Date.context_today)
+    contract_number = fields.Char()
+    invoice_number = fields.Char()
+    partner_ref = fields.Char("Customer Reference")
+    phone = fields.Char()
+    payer_name = fields.Char()
+    journal_id = fields.Many2one("account.journal", domain=[("type", "in", ("bank", "cash"))], required=True)
+    subscription_id = fields.Many2one("subscription.subscription", tracking=True, index="btree_not_null")
+    partner_id = fields.Many2one("res.partner", "Customer", tracking=True, index="btree_not_null")
+    match_method = fields.Selection(MATCH_METHODS, readonly=True)
+    candidate_subscription_ids = fields.Many2many(
+        "subscription.subscription", string="Suggested Subscriptions", readonly=True
+    )
+    state = fields.Selection(
+        [("unmatched", "Unmatched"), ("done", "Paid"), ("error", "Error")],
+        default="unmatched",
+        required=True,
+        tracking=True,
+        index=True,
+    )
+    payment_id = fields.Many2one("account.payment", readonly=True, copy=False)
+    error = fields.Char(readonly=True)
+
+    _sql_constraints = [
+        ("transaction_once", "UNIQUE(company_id, dedup_key)", "This transaction was already received."),
+        ("amount_positive", "CHECK(amount > 0)", "A payment amount must be positive."),
+    ]
+
+    @api.depends("transaction_id", "date", "amount")
+    def _compute_name(self):
+        for intake in self:
+            intake.name = intake.transaction_id or f"{intake.date} {intake.amount}"
+
+    @api.depends("source", "terminal_id", "transaction_id")
+    def _compute_dedup_key(self):
+        for intake in self:
+            if intake.transaction_id:
+                intake.dedup_key = f"{intake.source}:{intake.terminal_id.id or 0}:{intake.transaction_id}"
+            else:
+                intake.dedup_key = False
+
+    # ------------------------------------------------------------------
+    # Matching
+    # ------------------------------------------------------------------
+    def _match(self):
+        """Set subscription and partner of the unmatched intakes, in the issue's order of identifiers.
+
+        Each identifier kind is looked up once for the whole recordset (no search per row).
+        """
+        pending = self.filtered(lambda i: i.state == "unmatched" and not i.subscription_id)
+        if not pending:
+            return
+        subs = self.env["subscription.subscription"].sudo()
+        tables = pending._match_tables()
+        by_contract, by_invoice, by_ref, by_phone, by_name, numbers, single_subscription = tables
+
+        def key(value):
+            return (value or "").strip().upper()
+
+        def lookup(kind, intake, company):
+            if kind == "contract":
+                return by_contract.get((company, key(intake.contract_number)))
+            if kind == "invoice":
+                return by_invoice.get((company, key(intake.invoice_number)))
+            partners_found = {
+                "reference": lambda: by_ref.get(key(intake.partner_ref)),
+                "phone": lambda: by_phone.get(numbers.get(intake)),
+                "name": lambda: by_name.get(key(intake.payer_name)),
+            }[kind]()
+            return single_subscription(partners_found, company) if partners_found else None
+
+        for intake in pending:
+            company = intake.company_id.id
+            found, method, candidates = None, None, subs.browse()
+            for kind in ("contract", "invoice", "reference", "phone", "name"):
+                result = lookup(kind, intake, company)
+                if result and len(result) == 1:
+                    found, method = result, kind
+                    break
+                if result:
+                    candidates |= result
+            if found:
+                intake.write({"subscription_id": found.id, "partner_id": found.partner_id.id, "match_method": method})
+            else:
+                intake.candidate_subscription_ids = [fields.Command.set(candidates[:10].ids)]
+
+    def _match_tables(self):
+        """Everything the intakes' identifiers can point to, each kind read in one query."""
+        pending = self
+        company_ids = pending.company_id.ids
+        subs = self.env["subscription.subscription"].sudo()
+        by_contract = {
+            (s.company_id.id, s.name.upper()): s
+            for s in subs.search(
+                [
+                    ("name", "in", [i.contract_number.strip() for i in pending if i.contract_number]),
+                    ("company_id", "in", company_ids),
+                ]
+            )
+        }
+        invoice_lines = (
+            self.env["account.move.line"]
+            .sudo()
+            .search(
+                [
+                    ("move_id.name", "in", [i.invoice_number.strip() for i in pending if i.invoice_number]),
+                    ("move_id.move_type", "=", "out_invoice"),
+                    ("subscription_id", "!=", False),
+                    ("company_id", "in", company_ids),
+                ]
+            )
+        )
+        by_invoice = {(line.company_id.id, line.move_id.name.upper()): line.subscription_id for line in invoice_lines}
+        partners = self.env["res.partner"].sudo().with_context(active_test=False)
+        subs_of_partner = {}
+
+        def single_subscription(partner_records, company_id):
+            """The one running subscription of these partners in the company, or a recordset of candidates."""
+            found = subs.browse()
+            for partner in partner_records:
+                key = partner.commercial_partner_id.id
+                if key not in subs_of_partner:
+                    subs_of_partner[key] = subs.search(
+                        [("partner_id", "child_of", key), ("state", "in", ("active", "suspended"))]
+                    )
+                found |= subs_of_partner[key]
+            return found.filtered(lambda s: s.company_id.id == company_id)
+
+        by_ref = {}
+        refs = [i.partner_ref.strip() for i in pending if i.partner_ref]
+        for partner in partners.search([("ref", "in", refs)]) if refs else []:
+            by_ref.setdefault(partner.ref.upper(), partners.browse())
+            by_ref[partner.ref.upper()] |= partner
+        by_phone = {}
+        numbers = {}
+        for intake in pending.filtered("phone"):
+            sanitized = partners._phone_format(number=intake.phone.strip()) or intake.phone.strip()
+            numbers[intake] = sanitized
+        if numbers:
+            for partner in partners.search([("phone_sanitized", "in", list(set(numbers.values())))]):
+                by_phone.setdefault(partner.phone_sanitized, partners.browse())
+                by_phone[partner.phone_sanitized] |= partner
+        by_name = {}
+        names = [i.payer_name.strip() for i in pending if i.payer_name]
+        if names:
+            for partner in partners.search([("name", "in", names), ("is_company", "in", (True, False))]):
+                by_name.setdefault(partner.name.upper(), partners.browse())
+                by_name[partner.name.upper()] |= partner
+
+        return by_contract, by_invoice, by_ref, by_phone, by_name, numbers, single_subscription
+
+    # ------------------------------------------------------------------
+    # Paying
+    # ------------------------------------------------------------------
+    def _process(self):
+        """Match, then post and reconcile the payments of the intakes that found their subscription.
+
+        The whole batch is posted and reconciled at once; when that fails, each intake is
+        retried alone so one bad payment only marks itself as an error.
+        """
+        self._match()
+        ready = self.filtered(lambda i: i.state == "unmatched" and i.subscription_id)
+        if not ready:
+            return
+        try:
+            with self.env.cr.savepoint():
+                ready._pay()
+        except UserError:
+            for intake in ready:
+                try:
+                    with self.env.cr.savepoint():
+                        intake._pay()
+                except UserError as error:
+                    intake.write({"state": "error", "error": str(error)[:250]})
+
+    def _pay(self):
+        """Create and post one customer payment per intake, then reconcile them in one plan."""
+        payments = (
+            self.env["account.payment"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "payment_type": "inbound",
+                        "partner_type": "customer",
+                        "partner_id": intake.subscription_id.partner_id.commercial_partner_id.id,
+                        "amount": intake.amount,
+                        "date": intake.date,
+                        "journal_id": intake.journal_id.id,
+                        "company_id": intake.company_id.id,
+                        "memo": " ".join(filter(None, [intake.subscription_id.name, intake.transaction_id])),
+                    }
+                    for intake in self
+                ]
+            )
+        )
+        payments.action_post()
+        for intake, payment in zip(self, payments, strict=True):
+            intake.write(
+                {
+                    "state": "done",
+                    "payment_id": payment.id,
+                    "partner_id": intake.subscription_id.partner_id.id,
+                    "error": False,
+                }
+            )
+        self._reconcile_oldest_first()
+
+    def _reconcile_oldest_first(self):
+        """Reconcile each subscription's new payments with its open invoices, oldest due date first.
+
+        One group per subscription in a single reconciliation plan: Odoo matches the lines
+        of a group by maturity, so the oldest invoice is paid first.
+        """
+        subscriptions = self.subscription_id
+        open_lines = (
+            self.env["account.move.line"]
+            .sudo()
+            .search(
+                [
+                    ("move_id.move_type", "=", "out_invoice"),
+                    ("move_id.state", "=", "posted"),
+                    ("move_id.payment_state", "in", ("not_paid", "partial")),
+                    ("move_id.invoice_line_ids.subscription_id", "in", subscriptions.ids),
+                    ("account_id.account_type", "=", "asset_receivable"),
+                    ("reconciled", "=", False),
+                ]
+            )
+        )
+        subs_of_move = {}
+        for line in (
+            self.env["account.move.line"]
+            .sudo()
+            .search([("move_id", "in", open_lines.move_id.ids), ("subscription_id", "in", subscriptions.ids)])
+        ):
+            subs_of_move.setdefault(line.move_id, line.subscription_id)
+        groups, taken = {}, set()
+        for intake in self:
+            pay_lines = intake.payment_id.move_id.line_ids.filtered(
+                lambda line: line.account_id.account_type == "asset_receivable" and not line.reconciled
+            )
+            groups.setdefault(intake.subscription_id, pay_lines.browse())
+            groups[intake.subscription_id] |= pay_lines
+        for line in open_lines:
+            sub = subs_of_move.get(line.move_id)
+            if sub in groups and line.id not in taken:
+                groups[sub] |= line
+                taken.add(line.id)
+        plan = [lines for lines in groups.values() if len(lines.account_id) == 1 and len(lines) > 1]
+        if plan:
+            self.env["account.move.line"].sudo()._reconcile_plan(plan)
+
+    def action_assign(self):
+        """Post the payments of intakes a user assigned to a subscription by hand."""
+        for intake in self:
+            if intake.state != "unmatched":
+                raise UserError(self.env._("Payment %s is not waiting for a subscription.", intake.name))
+            if not intake.subscription_id:
+                raise UserError(self.env._("Choose the subscription of payment %s first.", intake.name))
+        self.write({"match_method": "manual"})
+        self._process()
+        return True
+
+    def action_retry(self):
+        self.filtered(lambda i: i.state == "error").write({"state": "unmatched", "error": False})
+        self._process()
+        return True
+
+    @api.model
+    def _open_amount_of(self, subscription):
+        """What the subscription's customer owes on its posted invoices (for the terminal's check)."""
+        self.env.cr.execute(
+            SQL(
+                """SELECT COALESCE(sum(m.amount_residual), 0) FROM account_move m
+                    WHERE m.state = 'posted' AND m.move_type = 'out_invoice'
+                      AND m.payment_state IN ('not_paid', 'partial')
+                      AND EXISTS (SELECT 1 FROM account_move_line l
+                                   WHERE l.move_id = m.id AND l.subscription_id = %s)""",
+                subscription.id,
+            )
+        )
+        return self.env.cr.fetchone()[0]

@@ -1,0 +1,156 @@
+import base64
+from datetime import date
+
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from .common import SubscriptionBillingCommon
+
+DAY = date(2026, 3, 2)
+
+
+@tagged("post_install", "-at_install")
+class TestPaymentImport(SubscriptionBillingCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.bank = cls.company_data["default_journal_bank"]
+        # Numbers written in national form are read with the company's country.
+        cls.env.company.country_id = cls.env.ref("base.be")
+        make = cls.env["res.partner"].create
+        cls.by_contract = make({"name": "Contract Payer"})
+        cls.by_invoice = make({"name": "Invoice Payer"})
+        cls.by_ref = make({"name": "Ref Payer", "ref": "CUST-77"})
+        cls.by_phone = make({"name": "Phone Payer", "phone": "+32 470 12 34 56"})
+        cls.by_name = make({"name": "Иван Петров"})
+        cls.subs = {}
+        for key, partner in (
+            ("contract", cls.by_contract),
+            ("invoice", cls.by_invoice),
+            ("reference", cls.by_ref),
+            ("phone", cls.by_phone),
+            ("name", cls.by_name),
+        ):
+            sub = cls.env["subscription.subscription"].create(
+                {"partner_id": partner.id, "date_start": DAY, "line_ids": [(0, 0, {"tariff_id": cls.monthly.id})]}
+            )
+            sub.action_activate()
+            cls.subs[key] = sub
+        cls.env["subscription.subscription"]._cron_generate_invoices(today=DAY)
+        cls.env["subscription.subscription"]._cron_generate_invoices(today=date(2026, 4, 1))
+        cls.mapping = cls.env["subscription.payment.mapping"].create(
+            {
+                "name": "Bank",
+                "journal_id": cls.bank.id,
+                "column_contract": "Contract",
+                "column_invoice": "Invoice",
+                "column_reference": "Ref",
+                "column_phone": "Phone",
+                "column_payer_name": "Payer",
+                "column_amount": "Sum",
+                "column_date": "Date",
+                "column_transaction": "Txn",
+            }
+        )
+
+    def _invoices(self, key):
+        return self.env["account.move"].search(self.subs[key]._invoice_domain(), order="invoice_date_due, id")
+
+    def _import(self, text, encoding="utf-8", filename="bank.csv", **vals):
+        batch = self.env["subscription.payment.import"].create(
+            {
+                "mapping_id": self.mapping.id,
+                "file": base64.b64encode(text.encode(encoding)),
+                "filename": filename,
+                **vals,
+            }
+        )
+        batch.action_preview()
+        return batch
+
+    def _file(self):
+        first = {key: self._invoices(key)[0] for key in self.subs}
+        rows = [
+            f"{self.subs['contract'].name};;;;;{first['contract'].amount_total};02.03.2026;T1",
+            f";{first['invoice'].name};;;;{first['invoice'].amount_total};02.03.2026;T2",
+            f";;CUST-77;;;{first['reference'].amount_total};02.03.2026;T3",
+            f";;;0470 12 34 56;;{first['phone'].amount_total};02.03.2026;T4",
+            f";;;;Иван Петров;{first['name'].amount_total};02.03.2026;T5",
+            ";;;;Nobody Known;10,00;02.03.2026;T6",
+        ]
+        return "Contract;Invoice;Ref;Phone;Payer;Sum;Date;Txn\n" + "\n".join(rows) + "\n"
+
+    def test_each_identifier_kind_matches_and_pays_the_oldest_invoice(self):
+        batch = self._import(self._file(), encoding="cp1251")
+        self.assertEqual(batch.line_ids.mapped("status"), ["new"] * 6)
+        self.assertFalse(batch.intake_ids, "the preview posts nothing")
+        batch.action_post()
+        intakes = batch.intake_ids.sorted("import_line")
+        self.assertEqual(
+            [(i.import_line, i.state, i.match_method, i.subscription_id) for i in intakes],
+            [
+                (2, "done", "contract", self.subs["contract"]),
+                (3, "done", "invoice", self.subs["invoice"]),
+                (4, "done", "reference", self.subs["reference"]),
+                (5, "done", "phone", self.subs["phone"]),
+                (6, "done", "name", self.subs["name"]),
+                (7, "unmatched", False, self.env["subscription.subscription"]),
+            ],
+        )
+        for key in self.subs:
+            oldest, newest = self._invoices(key)
+            self.assertEqual(oldest.payment_state, self.env["account.move"]._get_invoice_in_payment_state())
+            self.assertEqual(newest.payment_state, "not_paid", "the payment went to the oldest invoice")
+        payment = intakes[0].payment_id
+        self.assertEqual(
+            (payment.state, payment.partner_id, payment.journal_id), ("in_process", self.by_contract, self.bank)
+        )
+
+    def test_unmatched_payment_waits_then_is_assigned(self):
+        batch = self._import(self._file())
+        batch.action_post()
+        waiting = batch.intake_ids.filtered(lambda i: i.state == "unmatched")
+        self.assertEqual(waiting.amount, 10.0)
+        with self.assertRaisesRegex(UserError, "Choose the subscription"):
+            waiting.action_assign()
+        waiting.subscription_id = self.subs["contract"]
+        waiting.action_assign()
+        self.assertEqual((waiting.state, waiting.match_method, waiting.payment_id.amount), ("done", "manual", 10.0))
+
+    def test_reimporting_the_same_file_changes_nothing(self):
+        self._import(self._file()).action_post()
+        payments_before = self.env["account.payment"].search_count([])
+        again = self._import(self._file())
+        self.assertEqual(again.line_ids.mapped("status"), ["duplicate"] * 6)
+        self.assertEqual(again.line_ids.mapped("reason"), ["already received"] * 6)
+        again.action_post()
+        self.assertFalse(again.intake_ids)
+        self.assertEqual(self.env["account.payment"].search_count([]), payments_before)
+
+    def test_bad_rows_are_named_and_nothing_is_posted(self):
+        text = (
+            "Contract;Invoice;Ref;Phone;Payer;Sum;Date;Txn\n"
+            f"{self.subs['contract'].name};;;;;5,00;02.03.2026;B1\n"
+            f"{self.subs['contract'].name};;;;;abc;02.03.2026;B2\n"
+            f"{self.subs['contract'].name};;;;;5,00;2026/99/99;B3\n"
+        )
+        batch = self._import(text)
+        self.assertEqual(
+            [(line.line, line.status, line.reason) for line in batch.line_ids],
+            [
+                (2, "new", False),
+                (3, "error", "'abc' is not an amount"),
+                (4, "error", "'2026/99/99' is not a date (expected e.g. 2026-11-22 or 22.11.2026)"),
+            ],
+        )
+        with self.assertRaisesRegex(UserError, "2 rows of bank.csv are wrong, nothing was posted:\nline 3: 'abc'"):
+            batch.action_post()
+        self.assertFalse(self.env["subscription.payment.intake"].search([("transaction_id", "=", "B1")]))
+        batch.post_good_rows = True
+        batch.action_post()
+        self.assertEqual(batch.intake_ids.mapped("transaction_id"), ["B1"])
+        self.assertEqual(batch.intake_ids.state, "done")
+
+    def test_file_without_the_mapped_columns_is_refused(self):
+        with self.assertRaisesRegex(UserError, "bank.csv cannot be imported: the file has no column 'Contract'"):
+            self._import("Account;Sum;Date\nX;1;02.03.2026\n")

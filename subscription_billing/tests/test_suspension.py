@@ -1,0 +1,193 @@
+import json
+import threading
+from datetime import date, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+from freezegun import freeze_time
+
+from odoo.addons.subscription_billing.tools import provisioning
+from odoo.exceptions import ValidationError
+from odoo.tests import tagged
+
+from .common import SubscriptionBillingCommon
+
+ISSUED = date(2026, 3, 2)  # due 17 March (15 days); suspended 14 days later, on 31 March
+SECRET = "prov-s3cret"
+
+
+class FakeProvisioning:
+    """A provisioning system on 127.0.0.1: answers the queued status codes, records what it got."""
+
+    def __init__(self):
+        self.statuses, self.received = [], []
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                signed = self.headers.get("X-Signature") == provisioning.signature_header(body, SECRET)
+                fake.received.append((json.loads(body), signed))
+                status = fake.statuses.pop(0) if fake.statuses else 200
+                self.send_response(status)
+                self.end_headers()
+                self.wfile.write(b"ok" if status == 200 else b"busy")
+
+            def log_message(self, *args):
+                pass
+
+        self.server = HTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hooks/odoo"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@tagged("post_install", "-at_install")
+class TestSuspension(SubscriptionBillingCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.fake = FakeProvisioning()
+        cls.addClassCleanup(cls.fake.stop)
+        cls.policy = cls.env["subscription.suspension.policy"].create(
+            {
+                "name": "Two weeks",
+                "overdue_days": 14,
+                "provisioning_url": cls.fake.url,
+                "provisioning_secret": SECRET,
+                "max_attempts": 3,
+                "sequence": 1,
+            }
+        )
+        cls.sub = cls.env["subscription.subscription"].create(
+            {
+                "partner_id": cls.partner_a.id,
+                "date_start": ISSUED,
+                "payment_term_id": cls.env.ref("account.account_payment_term_15days").id,
+                "line_ids": [(0, 0, {"tariff_id": cls.monthly.id})],
+            }
+        )
+        cls.sub.action_activate()
+        cls.env["subscription.subscription"]._cron_generate_invoices(today=ISSUED)
+        cls.invoice = cls.env["account.move"].search(cls.sub._invoice_domain())
+
+    def setUp(self):
+        super().setUp()
+        self.fake.statuses.clear()
+        self.fake.received.clear()
+
+    def _suspend_run(self, day):
+        with freeze_time(day):
+            self.env["subscription.suspension.policy"]._cron_suspend_overdue(today=day)
+
+    def _send(self, when):
+        return self.env["subscription.provisioning.call"]._cron_send_calls(now=when)
+
+    def test_suspended_on_the_right_day_and_told_with_retries(self):
+        self._suspend_run(date(2026, 3, 30))
+        self.assertEqual(self.sub.state, "active", "13 days overdue: not yet")
+        self._suspend_run(date(2026, 3, 31))
+        self.assertEqual((self.sub.state, self.sub.date_suspended), ("suspended", date(2026, 3, 31)))
+
+        call = self.env["subscription.provisioning.call"].search([("subscription_id", "=", self.sub.id)])
+        self.assertEqual((call.event, call.state), ("suspend", "pending"))
+        self.fake.statuses[:] = [503]
+        first_try = datetime(2026, 3, 31, 6, 0)
+        self._send(first_try)
+        self.assertEqual((call.state, call.attempts), ("pending", 1))
+        self.assertEqual(call.next_attempt, first_try + timedelta(minutes=1))
+        self.assertIn("#1: HTTP 503 busy", call.attempt_log)
+        self.assertFalse(self._send(first_try + timedelta(seconds=30)), "not retried before its backoff")
+        self._send(first_try + timedelta(minutes=1))
+        self.assertEqual((call.state, call.attempts), ("done", 2))
+        self.assertIn("#2: HTTP 200 ok", call.attempt_log)
+        self.assertEqual(
+            self.fake.received,
+            [
+                (
+                    {
+                        "event": "suspend",
+                        "contract": self.sub.name,
+                        "customer": self.partner_a.name,
+                        "company": self.env.company.name,
+                        "date": "2026-03-31",
+                    },
+                    True,
+                )
+            ]
+            * 2,
+        )
+
+    def test_call_fails_after_its_last_attempt(self):
+        self._suspend_run(date(2026, 4, 1))
+        call = self.env["subscription.provisioning.call"].search([("subscription_id", "=", self.sub.id)])
+        self.fake.statuses[:] = [500, 500, 500]
+        when = datetime(2026, 4, 1, 6, 0)
+        for _attempt in range(3):
+            self._send(when)
+            when += timedelta(hours=6)
+        self.assertEqual((call.state, call.attempts), ("failed", 3))
+        self.assertEqual(call.attempt_log.count("HTTP 500"), 3)
+
+    def test_full_payment_reactivates_at_once(self):
+        self._suspend_run(date(2026, 4, 1))
+        self.assertEqual(self.sub.state, "suspended")
+        with freeze_time(date(2026, 4, 3)):
+            self.env["account.payment.register"].with_context(
+                active_model="account.move", active_ids=self.invoice.ids
+            ).create({"payment_date": date(2026, 4, 3)})._create_payments()
+        self.assertEqual(self.sub.state, "active", "reactivated when the payment is reconciled")
+        calls = self.env["subscription.provisioning.call"].search([("subscription_id", "=", self.sub.id)], order="id")
+        self.assertEqual(calls.mapped("event"), ["suspend", "reactivate"])
+        self._send(datetime(2026, 4, 3, 12, 0))
+        self.assertEqual([body["event"] for body, _signed in self.fake.received], ["suspend", "reactivate"])
+
+    def test_partial_payment_keeps_the_suspension(self):
+        self._suspend_run(date(2026, 4, 1))
+        with freeze_time(date(2026, 4, 3)):
+            self.env["account.payment.register"].with_context(
+                active_model="account.move", active_ids=self.invoice.ids
+            ).create({"payment_date": date(2026, 4, 3), "amount": 1.0})._create_payments()
+        self.assertEqual(self.sub.state, "suspended")
+
+    def test_promise_postpones_once_a_month_and_expires(self):
+        promise = self.env["subscription.payment.promise"].create(
+            {"subscription_id": self.sub.id, "date": date(2026, 3, 30)}
+        )
+        self.assertEqual(promise.date_until, date(2026, 4, 6))
+        # Odoo's assertRaises rolls the refused record back (unittest's assertRaisesRegex would not).
+        with self.assertRaises(ValidationError) as refused:
+            self.env["subscription.payment.promise"].create({"subscription_id": self.sub.id, "date": date(2026, 3, 31)})
+        self.assertIn("already has a promised payment this month", str(refused.exception))
+        self._suspend_run(date(2026, 4, 6))
+        self.assertEqual(self.sub.state, "active", "promised until the 6th")
+        self._suspend_run(date(2026, 4, 7))
+        self.assertEqual(self.sub.state, "suspended", "the promise expired by itself")
+
+    def test_policy_of_the_subscription_then_tariff_then_company(self):
+        quick = self.env["subscription.suspension.policy"].create({"name": "Quick", "overdue_days": 3, "sequence": 50})
+        tariff_policy = self.env["subscription.suspension.policy"].create(
+            {"name": "Tariff", "overdue_days": 5, "sequence": 60}
+        )
+        self.monthly.suspension_policy_id = tariff_policy
+        policies = self.env["subscription.suspension.policy"]._effective_policies(self.sub)
+        self.assertEqual(policies[self.sub], tariff_policy, "no policy of its own: the tariff's")
+        self.sub.suspension_policy_id = quick
+        self.assertEqual(self.env["subscription.suspension.policy"]._effective_policies(self.sub)[self.sub], quick)
+        self._suspend_run(date(2026, 3, 19))
+        self.assertEqual(self.sub.state, "active", "2 days overdue")
+        self._suspend_run(date(2026, 3, 20))
+        self.assertEqual(self.sub.state, "suspended", "3 days overdue: its own policy, not the company's 14")
+
+    def test_billing_stops_or_continues_while_suspended(self):
+        self._suspend_run(date(2026, 3, 31))
+        self.assertEqual(self.sub.state, "suspended")
+        self.env["subscription.subscription"]._cron_generate_invoices(today=date(2026, 4, 1))
+        self.assertEqual(len(self.env["account.move"].search(self.sub._invoice_domain())), 1, "not billed")
+        self.policy.keep_billing = True
+        self.env["subscription.subscription"]._cron_generate_invoices(today=date(2026, 4, 1))
+        invoices = self.env["account.move"].search(self.sub._invoice_domain(), order="invoice_date")
+        self.assertEqual(invoices.mapped("invoice_date"), [ISSUED, date(2026, 4, 1)], "billed for April")

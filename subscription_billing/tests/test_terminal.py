@@ -1,0 +1,73 @@
+from datetime import date
+from xml.etree import ElementTree
+
+from odoo.addons.subscription_billing.tools import terminal_protocol
+from odoo.tests import HttpCase, tagged
+
+from .common import SubscriptionBillingCommon
+
+DAY = date(2026, 3, 2)
+
+
+@tagged("post_install", "-at_install")
+class TestTerminal(SubscriptionBillingCommon, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.sub = cls.env["subscription.subscription"].create(
+            {"partner_id": cls.partner_a.id, "date_start": DAY, "line_ids": [(0, 0, {"tariff_id": cls.monthly.id})]}
+        )
+        cls.sub.action_activate()
+        cls.env["subscription.subscription"]._cron_generate_invoices(today=DAY)
+        cls.invoice = cls.env["account.move"].search(cls.sub._invoice_domain())
+        cls.terminal = cls.env["subscription.payment.terminal"].create(
+            {"name": "Kiosks", "journal_id": cls.company_data["default_journal_bank"].id, "secret": "k1osk"}
+        )
+
+    def _call(self, secret="k1osk", **params):
+        params = {"txn_id": "5001", "account": self.sub.name, **params}
+        if secret is not None:
+            params["sign"] = terminal_protocol.signature(params, secret)
+        response = self.url_open(f"/subscription_billing/terminal/{self.terminal.id}", data=params)
+        return response
+
+    def _xml(self, response):
+        return {child.tag: child.text for child in ElementTree.fromstring(response.content)}
+
+    def test_check_known_account_tells_what_is_owed(self):
+        answer = self._xml(self._call(command="check"))
+        self.assertEqual(answer["result"], "0")
+        self.assertEqual(answer["owed"], f"{self.invoice.amount_residual:.2f}")
+
+    def test_check_unknown_account(self):
+        response = self._call(command="check", account="NO-SUCH-CONTRACT")
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(self._xml(response)["result"], "5")
+        self.assertEqual(self._xml(response)["comment"], "Account not found")
+
+    def test_pay_then_repeat_pays_once(self):
+        owed = self.invoice.amount_residual
+        amount = f"{owed:.2f}"
+        first = self._xml(self._call(command="pay", sum=amount, txn_date="20260305101500"))
+        self.assertEqual((first["result"], first["sum"]), ("0", amount))
+        again = self._xml(self._call(command="pay", sum=amount, txn_date="20260305101500"))
+        self.assertEqual(again, first, "a repeated pay answers the first result again")
+        intakes = self.env["subscription.payment.intake"].search([("terminal_id", "=", self.terminal.id)])
+        self.assertEqual(len(intakes), 1)
+        self.assertEqual(str(intakes.id), first["prv_txn"])
+        self.assertEqual((intakes.payment_id.amount, intakes.payment_id.date), (owed, date(2026, 3, 5)))
+        self.assertEqual(self.invoice.payment_state, self.env["account.move"]._get_invoice_in_payment_state())
+
+    def test_bad_signature_is_refused(self):
+        response = self._call(command="pay", sum="5.00", txn_date="20260305101500", secret="guess")
+        self.assertEqual(response.status_code, 403)
+        self.assertEqual(self._xml(response)["comment"], "Bad signature")
+        unsigned = self._call(command="check", secret=None)
+        self.assertEqual(unsigned.status_code, 403)
+        self.assertFalse(self.env["subscription.payment.intake"].search([("terminal_id", "=", self.terminal.id)]))
+
+    def test_json_variant(self):
+        self.terminal.answer_format = "json"
+        response = self._call(command="pay", sum="1.00", txn_date="20260305101500")
+        self.assertEqual(response.json()["result"], 0)
+        self.assertEqual(response.json()["sum"], "1.00")
