@@ -12,3 +12,15 @@ from . import subscription_invoice_builder
 from . import account_move
 from . import account_move_line
 from . import res_partner
+from . import subscription_dunning_policy
+from . import subscription_dunning_step
+from . import subscription_dunning_log
+from . import subscription_collection_case
+from . import subscription_payment_terminal
+from . import subscription_payment_mapping
+from . import subscription_payment_import
+from . import subscription_payment_import_line
+from . import subscription_payment_intake
+from . import subscription_suspension_policy
+from . import subscription_provisioning_call
+from . import subscription_payment_promise

@@ -29,7 +29,7 @@ class SubscriptionDunningLog(models.Model):
     error = fields.Char(help="Why the message could not be sent.")
     amount_residual = fields.Monetary("Amount Due", currency_field="currency_id")
     currency_id = fields.Many2one(related="move_id.currency_id")
-    message_id = fields.Many2one("mail.message", "Message", readonly=True)
+    message_id = fields.Many2one("mail.message", readonly=True)
 
     _sql_constraints = [
         (

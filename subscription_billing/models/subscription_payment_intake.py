@@ -40,9 +40,9 @@ class SubscriptionPaymentIntake(models.Model):
         default="manual",
     )
     terminal_id = fields.Many2one("subscription.payment.terminal", index="btree_not_null", readonly=True)
-    import_id = fields.Many2one("subscription.payment.import", "Import", index="btree_not_null", readonly=True)
+    import_id = fields.Many2one("subscription.payment.import", index="btree_not_null", readonly=True)
     import_line = fields.Integer("Line", readonly=True, help="Line of the imported file.")
-    transaction_id = fields.Char("Transaction", index="btree_not_null", readonly=True)
+    transaction_id = fields.Char(index="btree_not_null", readonly=True)
     dedup_key = fields.Char(compute="_compute_dedup_key", store=True)
     amount = fields.Monetary(required=True, currency_field="currency_id")
     date = fields.Date(required=True, default=fields.Date.context_today)

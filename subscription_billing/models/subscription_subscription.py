@@ -43,6 +43,12 @@ class SubscriptionSubscription(models.Model):
         "res.users", "Responsible", default=lambda self: self.env.user, tracking=True, index="btree_not_null"
     )
     payment_term_id = fields.Many2one("account.payment.term", tracking=True, check_company=True)
+    suspension_policy_id = fields.Many2one(
+        "subscription.suspension.policy",
+        tracking=True,
+        check_company=True,
+        help="When this subscription is suspended for unpaid invoices. Empty: the tariff's, else the company's.",
+    )
     fiscal_position_id = fields.Many2one(
         "account.fiscal.position", check_company=True, help="Leave empty to use the customer's fiscal position."
     )
@@ -261,13 +267,18 @@ class SubscriptionSubscription(models.Model):
     def _due_query(self, today, exclude_ids, limit=None, lock=False):
         query = SQL(
             """SELECT id FROM subscription_subscription
-                WHERE state = 'active' AND next_invoice_date <= %(today)s
+                WHERE ((state = 'active' AND next_invoice_date <= %(today)s)
+                       OR (state = 'suspended' AND %(keeps_billing)s
+                           AND EXISTS (SELECT 1 FROM subscription_line sl
+                                        WHERE sl.subscription_id = subscription_subscription.id
+                                          AND sl.next_invoice_date <= %(today)s)))
                   AND (billing_error_date IS NULL OR billing_error_date < %(today)s)
                   AND NOT (id = ANY(%(exclude)s))
                   %(company)s
              ORDER BY next_invoice_date, id""",
             today=today,
             exclude=list(exclude_ids),
+            keeps_billing=self.env["subscription.suspension.policy"]._keeps_billing_sql("subscription_subscription"),
             company=SQL("AND company_id = ANY(%s)", self.env.companies.ids),
         )
         if limit:

@@ -52,6 +52,10 @@ class SubscriptionTariff(models.Model):
         required=True,
         help="In advance: invoiced on the first day of the period. In arrears: the day after it ends.",
     )
+    suspension_policy_id = fields.Many2one(
+        "subscription.suspension.policy",
+        help="When subscriptions of this tariff are suspended for unpaid invoices. Empty: the company's policy.",
+    )
     alignment = fields.Selection(
         [("calendar", "Calendar periods"), ("start", "Subscription start date")],
         default="calendar",

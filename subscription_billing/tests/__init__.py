@@ -5,3 +5,8 @@ from . import test_invoice_equivalence
 from . import test_subscriber_card
 from . import test_price_revision
 from . import test_analysis
+from . import test_dunning
+from . import test_payment_import
+from . import test_terminal
+from . import test_suspension
+from . import test_collections_reports
