@@ -63,26 +63,19 @@ def clean_region(region):
     return region if len(region) == 2 and region.isalpha() else None
 
 
-def normalize(raw, region=None):
-    """Classify and normalize ``raw``; ``region`` is the default country (``"DE"``)."""
-    text = "" if raw is None else str(raw).strip()
-    if text.lower() in ANONYMOUS_WORDS or text.strip("<>").lower() in ANONYMOUS_WORDS:
-        return PhoneNumber(text, ANONYMOUS)
-    if len(text) > _MAX_INPUT:
-        return PhoneNumber(text[:_MAX_INPUT], MALFORMED)
+def _compact(text):
+    """Digits of ``text`` with an optional leading ``+``, or None when it holds anything else."""
     # SIP URIs: "sip:+4930123456@pbx.example.com" -> the user part
     if text.lower().startswith(("sip:", "sips:", "tel:")):
-        text_number = text.split(":", 1)[1].split("@", 1)[0].split(";", 1)[0]
-    else:
-        text_number = text
-    compact = _SEPARATORS.sub("", text_number)
+        text = text.split(":", 1)[1].split("@", 1)[0].split(";", 1)[0]
+    compact = _SEPARATORS.sub("", text)
     if not compact or not re.fullmatch(r"\+?[0-9]+", compact):
-        return PhoneNumber(text, MALFORMED)
-    if set(compact.lstrip("+")) == {"0"}:
-        return PhoneNumber(text, ANONYMOUS)
-    if len(compact.lstrip("+")) < _MIN_DIGITS:
-        return PhoneNumber(text, MALFORMED)
-    region = clean_region(region)
+        return None
+    return compact
+
+
+def _parse(compact, region):
+    """E.164 form of a compact number, or None."""
     candidates = [compact]
     if compact.startswith("00"):
         # international call prefix used in most of the world
@@ -96,8 +89,24 @@ def normalize(raw, region=None):
         except phonenumbers.NumberParseException:
             continue
         if phonenumbers.is_possible_number(parsed):
-            return PhoneNumber(text, VALID, phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164))
-    return PhoneNumber(text, MALFORMED)
+            return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    return None
+
+
+def normalize(raw, region=None):
+    """Classify and normalize ``raw``; ``region`` is the default country (``"DE"``)."""
+    text = "" if raw is None else str(raw).strip()
+    if text.lower() in ANONYMOUS_WORDS or text.strip("<>").lower() in ANONYMOUS_WORDS:
+        return PhoneNumber(text, ANONYMOUS)
+    if len(text) > _MAX_INPUT:
+        return PhoneNumber(text[:_MAX_INPUT], MALFORMED)
+    compact = _compact(text)
+    if compact and set(compact.lstrip("+")) == {"0"}:
+        return PhoneNumber(text, ANONYMOUS)
+    e164 = None
+    if compact and len(compact.lstrip("+")) >= _MIN_DIGITS:
+        e164 = _parse(compact, clean_region(region))
+    return PhoneNumber(text, VALID, e164) if e164 else PhoneNumber(text, MALFORMED)
 
 
 def to_e164(raw, region=None):
