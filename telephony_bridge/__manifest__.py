@@ -16,6 +16,7 @@
         "views/res_config_settings_views.xml",
         "views/telephony_call_views.xml",
         "views/telephony_pbx_views.xml",
+        "views/telephony_sms_provider_views.xml",
         "views/res_partner_views.xml",
         "views/res_users_views.xml",
         "views/telephony_bridge_menus.xml",

@@ -1,3 +1,4 @@
+import hmac
 import json
 import logging
 
@@ -63,3 +64,41 @@ class TelephonyController(http.Controller):
             return json.loads(body or b"null"), None
         except ValueError:
             return None, (400, "the body is not JSON")
+
+    @http.route(
+        "/telephony/sms/<int:provider_id>/status",
+        type="http",
+        auth="none",
+        methods=["POST"],
+        csrf=False,
+        save_session=False,
+        readonly=False,
+    )
+    def sms_delivery_report(self, provider_id, **kwargs):
+        """Delivery reports of an HTTP SMS provider (one JSON object or a list).
+
+        Authenticated by the provider's report token, in the X-Telephony-Token
+        header or the ``token`` query parameter (for providers that cannot set headers).
+        """
+        env = request.env(user=SUPERUSER_ID)
+        provider = env["telephony.sms.provider"].browse(provider_id).exists()
+        if not provider or not provider.active:
+            return _json(404, error="unknown SMS provider")
+        token = request.httprequest.headers.get("X-Telephony-Token") or request.httprequest.args.get("token") or ""
+        if not token:
+            return _json(401, error="missing token")
+        if not hmac.compare_digest((provider.dlr_token or "").encode(), token.encode()):
+            return _json(403, error="wrong token")
+        try:
+            payload = json.loads(request.httprequest.get_data() or b"null")
+        except ValueError:
+            return _json(400, error="the body is not JSON")
+        reports = payload if isinstance(payload, list) else [payload]
+        states = []
+        for report in reports:
+            try:
+                states.append(provider._apply_delivery_report(report))
+            except (ValueError, LookupError) as exc:
+                request.env.cr.rollback()
+                return _json(400 if isinstance(exc, ValueError) else 404, error=str(exc))
+        return _json(200, states=states)

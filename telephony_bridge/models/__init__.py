@@ -4,3 +4,5 @@ from . import res_partner
 from . import res_users
 from . import telephony_pbx
 from . import telephony_call
+from . import telephony_sms_provider
+from . import sms_sms

@@ -4,3 +4,4 @@ from . import test_notification
 from . import test_open_app_tour
 from . import test_security
 from . import test_webhook
+from . import test_sms_gateway
