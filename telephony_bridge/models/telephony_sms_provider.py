@@ -45,11 +45,9 @@ class TelephonySmsProvider(models.Model):
         help="Dotted path in the JSON answer whose value tells success (e.g. status). Empty: any HTTP 2xx succeeds."
     )
     success_value = fields.Char(help="Value expected at the success path (e.g. ok).")
-    message_id_path = fields.Char(string="Message Id Path", help="Dotted path of the provider's message id.")
+    message_id_path = fields.Char(help="Dotted path of the provider's message id.")
     timeout = fields.Integer(default=10, help="Seconds to wait for the provider.")
-    default_country_id = fields.Many2one(
-        "res.country", string="Default Country", help="Country used to read numbers written without prefix."
-    )
+    default_country_id = fields.Many2one("res.country", help="Country used to read numbers written without prefix.")
     dlr_token = fields.Char(
         string="Delivery Report Token",
         copy=False,
@@ -86,7 +84,7 @@ class TelephonySmsProvider(models.Model):
     def _request_kwargs(self, data):
         self.ensure_one()
         provider = self.sudo()
-        kwargs = {"timeout": provider.timeout or 10, "headers": {}}
+        kwargs = {"headers": {}}
         if provider.auth_type == "basic":
             kwargs["auth"] = (provider.auth_username or "", provider.auth_secret or "")
         elif provider.auth_type == "bearer":
@@ -111,7 +109,7 @@ class TelephonySmsProvider(models.Model):
             self.request_template, {"number": e164, "body": body or "", "sender": self.sender, "reference": reference}
         )
         try:
-            response = requests.post(self.url, **self._request_kwargs(data))
+            response = requests.post(self.url, timeout=self.timeout or 10, **self._request_kwargs(data))
         except requests.RequestException as exc:
             return "server_error", None, str(exc)
         ok, message_id, answer = sms_gateway.parse_send_answer(
