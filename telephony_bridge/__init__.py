@@ -1,5 +1,7 @@
+from . import cli
 from . import controllers
 from . import models
+from . import wizards
 
 
 def _post_init_backfill_phone_e164(env):

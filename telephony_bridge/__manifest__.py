@@ -19,6 +19,7 @@
         "views/telephony_sms_provider_views.xml",
         "views/res_partner_views.xml",
         "views/res_users_views.xml",
+        "wizards/telephony_call_transfer_views.xml",
         "views/telephony_bridge_menus.xml",
     ],
     "assets": {

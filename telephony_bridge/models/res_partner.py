@@ -1,6 +1,7 @@
 import logging
 
-from odoo import api, fields, models, modules
+from odoo import _, api, fields, models, modules
+from odoo.exceptions import UserError
 from odoo.tools.sql import column_exists, create_column
 
 from ..tools import phone
@@ -97,6 +98,13 @@ class ResPartner(models.Model):
         action["domain"] = [("partner_id", "child_of", self.commercial_partner_id.id)]
         action["context"] = {"default_partner_id": self.id}
         return action
+
+    def action_telephony_dial(self):
+        self.ensure_one()
+        number = self.mobile or self.phone
+        if not number:
+            raise UserError(_("%s has no phone number.", self.display_name))
+        return self.env["telephony.pbx"].action_dial_number(number)
 
     @api.model
     def _telephony_backfill_batch(self, limit=5000):

@@ -323,6 +323,30 @@ class TelephonyCall(models.Model):
             "context": {"default_phone": self.remote_e164 or self.remote_number},
         }
 
+    def action_call_back(self):
+        self.ensure_one()
+        if not self.remote_e164:
+            raise UserError(_("This call has no number to call back."))
+        return self.env["telephony.pbx"].action_dial_number(self.remote_e164)
+
+    def action_open_transfer(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Transfer Call"),
+            "res_model": "telephony.call.transfer",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_call_id": self.id},
+        }
+
+    def _transfer_to(self, user):
+        self.ensure_one()
+        if self.state not in ("ringing", "answered") or self.end_date:
+            raise UserError(_("Only a live call can be transferred."))
+        self.pbx_id._transfer(self.pbx_call_id, user.telephony_extension)
+        self.message_post(body=_("Transferred to %s.", user.name))
+
     def action_match_partner(self):
         for call in self:
             call.partner_id = call.matched_partner_ids[:1]

@@ -1,11 +1,16 @@
 import hashlib
 import hmac
+import logging
 import secrets
+
+import requests
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from ..tools import call_events
+from ..tools import call_events, phone
+
+_logger = logging.getLogger(__name__)
 
 
 def _new_secret():
@@ -125,7 +130,125 @@ class TelephonyPbx(models.Model):
         action["domain"] = [("pbx_id", "=", self.id)]
         return action
 
+    # ------------------------------------------------------------------
+    # Outgoing commands: click-to-dial and transfer
+    # ------------------------------------------------------------------
+    @api.model
+    def _get_for_user(self, user=None):
+        """The PBX that places calls for ``user``: the first active one of the current company."""
+        pbx = self.search([("company_id", "=", self.env.company.id)], limit=1)
+        if not pbx:
+            raise UserError(_("No telephone exchange (PBX) is configured for %s.", self.env.company.name))
+        return pbx
+
     def _check_api(self):
         self.ensure_one()
         if not self.api_url:
             raise UserError(_("Set the API address of the PBX %s first.", self.name))
+
+    def _api_command(self, command):
+        """Send one command to the PBX API; return its decoded JSON answer (or {})."""
+        self.ensure_one()
+        self._check_api()
+        if self.pbx_type == "asterisk":
+            return self._ami_command(command)
+        pbx = self.sudo()
+        auth = (pbx.api_username, pbx.api_password or "") if pbx.api_username else None
+        try:
+            response = requests.post(pbx.api_url, json=command, auth=auth, timeout=10)
+        except requests.RequestException as exc:
+            raise UserError(_("The PBX %(name)s cannot be reached: %(error)s", name=self.name, error=exc)) from exc
+        if not 200 <= response.status_code < 300:
+            _logger.warning("PBX %s refused %s: HTTP %s %s", self.name, command, response.status_code, response.text)
+            raise UserError(
+                _(
+                    "The PBX %(name)s refused the command (HTTP %(status)s): %(answer)s",
+                    name=self.name,
+                    status=response.status_code,
+                    answer=response.text[:500],
+                )
+            )
+        try:
+            answer = response.json()
+        except ValueError:
+            return {}
+        return answer if isinstance(answer, dict) else {}
+
+    def _ami_command(self, command):
+        from ..tools import ami
+
+        host, port = ami.split_address(self.api_url)
+        pbx = self.sudo()
+        try:
+            return ami.send_action(host, port, pbx.api_username or "", pbx.api_password or "", command)
+        except (OSError, ami.AmiError) as exc:
+            raise UserError(_("The PBX %(name)s refused the command: %(error)s", name=self.name, error=exc)) from exc
+
+    def _ami_listen(self, commit=True, timeout=None):
+        """Follow this Asterisk PBX's AMI events and log its calls; return the events handled.
+
+        Logs in over TCP, feeds Newchannel / DialBegin / BridgeEnter / Hangup through
+        :class:`~..tools.ami.AmiCallTracker` into the same call logic as the webhook,
+        and returns when the server closes the connection. With ``commit``, each event
+        is committed on its own so a crash loses nothing already received.
+        """
+        import socket
+
+        from ..tools import ami
+
+        self.ensure_one()
+        self._check_api()
+        host, port = ami.split_address(self.api_url)
+        pbx = self.sudo()
+        handled = 0
+        with socket.create_connection((host, port), timeout=timeout) as sock:
+            parser = ami.AmiParser()
+            ami.login(sock, parser, pbx.api_username or "", pbx.api_password or "")
+            sock.settimeout(None)
+            _logger.info("PBX %s: logged in to AMI at %s:%s", self.name, host, port)
+            tracker = ami.AmiCallTracker()
+            messages = parser.take_pending()  # events that came with the login response
+            while True:
+                for message in messages:
+                    for event in tracker.feed(message):
+                        pbx.env["telephony.call"]._ingest_event(pbx, event)
+                        handled += 1
+                        if commit:
+                            pbx.env.cr.commit()  # pylint: disable=invalid-commit
+                data = sock.recv(65536)
+                if not data:
+                    break
+                messages = parser.feed(data)
+        return handled
+
+    def _dial(self, number, user=None):
+        """Ask the PBX to ring ``user``'s extension, then connect it to ``number``."""
+        self.ensure_one()
+        user = user or self.env.user
+        if not user.telephony_extension:
+            raise UserError(_("Set your phone extension in your user preferences before dialing."))
+        e164 = phone.to_e164(number, self._region())
+        if not e164:
+            raise UserError(_("%s is not a phone number that can be dialed.", number or _("An empty number")))
+        return self._api_command({"action": "originate", "extension": user.telephony_extension, "number": e164})
+
+    def _transfer(self, pbx_call_id, extension):
+        """Ask the PBX to transfer the live call ``pbx_call_id`` to ``extension``."""
+        self.ensure_one()
+        if not extension:
+            raise UserError(_("The colleague has no phone extension."))
+        return self._api_command({"action": "transfer", "call_id": pbx_call_id, "extension": extension})
+
+    @api.model
+    def action_dial_number(self, number):
+        """Click-to-dial entry point of the web client."""
+        self._get_for_user()._dial(number)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": _("Your phone rings: pick it up to call %s.", number),
+                "sticky": False,
+            },
+        }

@@ -5,3 +5,5 @@ from . import test_open_app_tour
 from . import test_security
 from . import test_webhook
 from . import test_sms_gateway
+from . import test_ami
+from . import test_click_to_dial
