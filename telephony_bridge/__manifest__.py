@@ -17,6 +17,7 @@
         "views/telephony_call_views.xml",
         "views/telephony_pbx_views.xml",
         "views/telephony_sms_provider_views.xml",
+        "views/telephony_support_views.xml",
         "views/res_partner_views.xml",
         "views/res_users_views.xml",
         "wizards/telephony_call_transfer_views.xml",

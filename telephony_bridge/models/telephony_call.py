@@ -4,7 +4,7 @@ from datetime import datetime
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from ..tools import call_events, phone
+from ..tools import call_events, phone, support_time
 
 _logger = logging.getLogger(__name__)
 
@@ -86,6 +86,13 @@ class TelephonyCall(models.Model):
     )
     is_callback = fields.Boolean(string="Callback Call", help="An answered outgoing call that settled missed calls.")
     event_state = fields.Json(string="Folded Events", copy=False)
+    support_service_id = fields.Many2one(
+        "telephony.support.service",
+        string="Support Service",
+        help="Prepaid service this call is counted on; empty: the customer's only open package.",
+    )
+    support_consumption_ids = fields.One2many("telephony.support.consumption", "call_id")
+    support_minutes = fields.Float(string="Support Minutes", compute="_compute_support_minutes")
 
     _sql_constraints = [
         (
@@ -106,6 +113,11 @@ class TelephonyCall(models.Model):
             )
             call.matched_partner_ids = partners
             call.matched_partner_count = len(partners)
+
+    @api.depends("support_consumption_ids.minutes")
+    def _compute_support_minutes(self):
+        for call in self:
+            call.support_minutes = sum(call.support_consumption_ids.mapped("minutes"))
 
     @api.depends("callback_call_id.answer_date", "start_date")
     def _compute_callback_delay_minutes(self):
@@ -249,6 +261,45 @@ class TelephonyCall(models.Model):
         old_state = old.state if old else None
         if self.direction == "outbound" and new.state == "answered" and old_state != "answered":
             self._mark_missed_calls_called_back()
+        if new.state == "answered" and new.end and not (old and old.end and old.answer):
+            self._consume_support_time()
+
+    def _consume_support_time(self):
+        """Count the talk time of ended answered calls on the customer's prepaid package."""
+        Package = self.env["telephony.support.package"].sudo()
+        for call in self.filtered(lambda c: c.state == "answered" and c.end_date and c.partner_id):
+            if call.sudo().support_consumption_ids:
+                continue
+            packages = Package._find_for(call.partner_id, call.start_date.date(), call.support_service_id)
+            if not call.support_service_id and len(packages.service_id) > 1:
+                continue  # several services: an agent chooses the service on the call
+            package = packages.filtered(lambda p: p.hours_remaining > 0)[:1] or packages[-1:]
+            if not package:
+                continue
+            service = package.service_id
+            minutes = support_time.charged_minutes(
+                call.talk_seconds,
+                service.rounding_step,
+                service.rounding_mode,
+                service.free_seconds,
+                service.minimum_minutes,
+            )
+            if not minutes:
+                continue
+            self.env["telephony.support.consumption"].sudo().create(
+                {
+                    "package_id": package.id,
+                    "call_id": call.id,
+                    "date": call.end_date,
+                    "talk_seconds": call.talk_seconds,
+                    "minutes": minutes,
+                    "description": call.remote_number,
+                }
+            )
+            package._warn_if_low()
+
+    def action_charge_support_time(self):
+        self._consume_support_time()
 
     def _incoming_call_payload(self):
         self.ensure_one()
