@@ -88,11 +88,10 @@ class TelephonyCall(models.Model):
     event_state = fields.Json(string="Folded Events", copy=False)
     support_service_id = fields.Many2one(
         "telephony.support.service",
-        string="Support Service",
         help="Prepaid service this call is counted on; empty: the customer's only open package.",
     )
     support_consumption_ids = fields.One2many("telephony.support.consumption", "call_id")
-    support_minutes = fields.Float(string="Support Minutes", compute="_compute_support_minutes")
+    support_minutes = fields.Float(compute="_compute_support_minutes")
 
     _sql_constraints = [
         (

@@ -28,7 +28,7 @@ class TelephonySupportPackage(models.Model):
         help="Where the hours come from: an invoice number, an order... (entered by hand; an accounting "
         "bridge module can fill it from the invoice line of a service-hours product)."
     )
-    consumption_ids = fields.One2many("telephony.support.consumption", "package_id", string="Consumption")
+    consumption_ids = fields.One2many("telephony.support.consumption", "package_id", string="Time Consumed")
     hours_used = fields.Float(compute="_compute_hours", store=True, digits=(16, 2))
     hours_remaining = fields.Float(compute="_compute_hours", store=True, digits=(16, 2), aggregator="sum")
     is_low = fields.Boolean(compute="_compute_hours", store=True, string="Running Low")
