@@ -24,6 +24,9 @@
         "views/telephony_bridge_menus.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "telephony_bridge/static/src/**/*",
+        ],
         "web.assets_tests": [
             "telephony_bridge/static/tests/tours/*.js",
         ],

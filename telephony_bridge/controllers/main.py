@@ -37,14 +37,10 @@ class TelephonyController(http.Controller):
             return _json(error[0], error=error[1])
         payloads = payload if isinstance(payload, list) else [payload]
         pbx = pbx.with_company(pbx.company_id)
-        calls = []
-        for item in payloads:
-            try:
-                call = pbx._process_event_payload(item)
-            except ValueError as exc:
-                request.env.cr.rollback()
-                return _json(400, error=str(exc))
-            calls.append({"id": call.id, "call_id": call.pbx_call_id, "state": call.state})
+        try:
+            calls = pbx._process_event_payloads(payloads)
+        except ValueError as exc:
+            return _json(400, error=str(exc))
         if isinstance(payload, list):
             return _json(200, calls=calls)
         return _json(200, **calls[0])

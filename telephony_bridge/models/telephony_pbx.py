@@ -111,14 +111,21 @@ class TelephonyPbx(models.Model):
             return 403, "wrong token"
         return None
 
-    def _process_event_payload(self, payload):
-        """Parse one JSON event and fold it into its call; return the call.
+    def _process_event_payloads(self, payloads):
+        """Parse JSON events and fold them into their calls; return the calls' summaries.
 
-        Raises ValueError with a message for the PBX when the payload is unusable.
+        Every payload is parsed before anything is written: one unusable payload
+        raises ValueError (with a message for the PBX) and nothing is recorded.
         """
         self.ensure_one()
-        event = call_events.parse_event(payload, self._event_format(), now=fields.Datetime.now())
-        return self.env["telephony.call"]._ingest_event(self, event)
+        now = fields.Datetime.now()
+        events = [call_events.parse_event(payload, self._event_format(), now=now) for payload in payloads]
+        return self.env["telephony.call"]._ingest_events(self, events)
+
+    def _process_event_payload(self, payload):
+        """Fold one JSON event into its call; return the call (used by tests and scripts)."""
+        summary = self._process_event_payloads([payload])[0]
+        return self.env["telephony.call"].browse(summary["id"])
 
     def action_regenerate_secret(self):
         for pbx in self:
