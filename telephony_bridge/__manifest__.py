@@ -23,6 +23,7 @@
         "wizards/telephony_call_transfer_views.xml",
         "views/telephony_bridge_menus.xml",
     ],
+    "demo": ["demo/telephony_bridge_demo.xml"],
     "assets": {
         "web.assets_backend": [
             "telephony_bridge/static/src/**/*",
