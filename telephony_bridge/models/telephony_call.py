@@ -87,6 +87,7 @@ class TelephonyCall(models.Model):
         digits=(16, 1),
     )
     is_callback = fields.Boolean(string="Callback Call", help="An answered outgoing call that settled missed calls.")
+    callback_count = fields.Integer(string="Callbacks", compute="_compute_callback_count", store=True, aggregator="sum")
     event_state = fields.Json(string="Folded Events", copy=False)
     support_service_id = fields.Many2one(
         "telephony.support.service",
@@ -114,6 +115,11 @@ class TelephonyCall(models.Model):
             )
             call.matched_partner_ids = partners
             call.matched_partner_count = len(partners)
+
+    @api.depends("is_callback")
+    def _compute_callback_count(self):
+        for call in self:
+            call.callback_count = 1 if call.is_callback else 0
 
     @api.depends("support_consumption_ids.minutes")
     def _compute_support_minutes(self):
@@ -175,7 +181,8 @@ class TelephonyCall(models.Model):
         self.ensure_one()
         direction = state.direction or "inbound"
         remote = state.caller if direction == "inbound" else state.callee
-        number = phone.normalize(remote, pbx._region())
+        region = self.env.context.get("telephony_region") or pbx._region()
+        number = phone.normalize(remote, region)
         extension = state.extension or (state.caller if direction == "outbound" else None)
         call_state = state.state
         vals = {
@@ -229,9 +236,10 @@ class TelephonyCall(models.Model):
         """
         if modules.module.current_test or self.env.registry.in_test_mode():
             return self._ingest_events_here(pbx, events)
+        region = pbx._region()  # read once, in the caller's already warm cache
         with self.env.registry.cursor() as cr:
             cr.connection.set_isolation_level(ISOLATION_LEVEL_READ_COMMITTED)
-            env = self.env(cr=cr)
+            env = self.env(cr=cr, context=dict(self.env.context, telephony_region=region))
             return env["telephony.call"]._ingest_events_here(pbx.with_env(env), events)
 
     def _ingest_events_here(self, pbx, events):
@@ -277,7 +285,9 @@ class TelephonyCall(models.Model):
     def _after_event(self, event, old, new):
         self.ensure_one()
         if event.kind == call_events.RINGING and self.direction == "inbound" and new.state == "ringing":
-            agent = self._find_agent(event.extension, self.company_id) if event.extension else self.agent_id
+            agent = self.agent_id
+            if event.extension and event.extension != self.extension:
+                agent = self._find_agent(event.extension, self.company_id)
             if agent:
                 self._notify_incoming_call(agent)
         old_state = old.state if old else None

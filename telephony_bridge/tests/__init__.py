@@ -8,3 +8,4 @@ from . import test_sms_gateway
 from . import test_ami
 from . import test_click_to_dial
 from . import test_support_time
+from . import test_statistics

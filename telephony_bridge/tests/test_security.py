@@ -28,7 +28,8 @@ class TestCallSecurity(TelephonyCase):
         cls.manager.company_ids |= cls.other_company
 
     def visible(self, user, companies):
-        return self.env["telephony.call"].with_user(user).with_context(allowed_company_ids=companies.ids).search([])
+        calls = self.env["telephony.call"].with_user(user).with_context(allowed_company_ids=companies.ids)
+        return calls.search([("pbx_id", "in", (self.pbx | self.other_pbx).ids)])
 
     def test_agent_sees_own_calls_and_team_missed_calls(self):
         seen = self.visible(self.agent, self.company)

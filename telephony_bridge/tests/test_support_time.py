@@ -80,6 +80,6 @@ class TestSupportTime(TelephonyCase):
     def test_remaining_time_per_customer_and_service(self):
         self.answered_call("s8", 430)
         groups = self.env["telephony.support.package"]._read_group(
-            [], ["partner_id", "service_id"], ["hours_remaining:sum"]
+            [("partner_id", "=", self.customer.id)], ["partner_id", "service_id"], ["hours_remaining:sum"]
         )
         self.assertIn((self.customer, self.hotline, 1.75), groups)
