@@ -81,15 +81,24 @@ class ResPartner(models.Model):
     def _telephony_caller_summary(self):
         """What an agent sees about a caller when the phone rings.
 
-        Other addons (subscriptions, accounting) extend this to add open
-        subscriptions or the balance without this addon depending on them.
+        ``details`` is a list of short texts shown under the name: other addons
+        (subscriptions, accounting) extend this method to append open subscriptions
+        or the balance without this addon depending on them.
         """
         self.ensure_one()
+        packages = self.env["telephony.support.package"].sudo()._find_for(self, fields.Date.context_today(self))
+        details = [
+            self.env._(
+                "%(service)s: %(hours).2f h left", service=package.service_id.name, hours=package.hours_remaining
+            )
+            for package in packages
+        ]
         return {
             "id": self.id,
             "name": self.name or "",
             "company": self.commercial_company_name or (self.parent_id.name if self.parent_id else "") or "",
             "url": f"/odoo/contacts/{self.id}",
+            "details": details,
         }
 
     def action_view_telephony_calls(self):

@@ -40,6 +40,7 @@ class TestIncomingCallNotification(TelephonyCase):
                     "name": "Petra Schulz",
                     "company": "Bäckerei Schulz",
                     "url": f"/odoo/contacts/{self.contact.id}",
+                    "details": [],
                 }
             ],
         )

@@ -39,6 +39,7 @@ class TestSupportTime(TelephonyCase):
         self.assertEqual(call.support_minutes, 15.0)
         self.assertEqual(self.package.hours_used, 0.25)
         self.assertEqual(self.package.hours_remaining, 1.75)
+        self.assertEqual(self.contact._telephony_caller_summary()["details"], ["Hotline: 1.75 h left"])
         self.event("hangup", 435, "s1")  # duplicate delivery
         self.assertEqual(self.package.hours_used, 0.25, "a call is charged once")
 
