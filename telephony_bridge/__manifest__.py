@@ -11,13 +11,27 @@
     "data": [
         "security/telephony_bridge_groups.xml",
         "security/ir.model.access.csv",
+        "security/telephony_bridge_rules.xml",
+        "data/telephony_bridge_cron.xml",
         "views/res_config_settings_views.xml",
+        "views/telephony_call_views.xml",
+        "views/telephony_pbx_views.xml",
+        "views/telephony_sms_provider_views.xml",
+        "views/telephony_support_views.xml",
+        "views/res_partner_views.xml",
+        "views/res_users_views.xml",
+        "wizards/telephony_call_transfer_views.xml",
         "views/telephony_bridge_menus.xml",
     ],
+    "demo": ["demo/telephony_bridge_demo.xml"],
     "assets": {
+        "web.assets_backend": [
+            "telephony_bridge/static/src/**/*",
+        ],
         "web.assets_tests": [
             "telephony_bridge/static/tests/tours/*.js",
         ],
     },
+    "post_init_hook": "_post_init_backfill_phone_e164",
     "application": True,
 }

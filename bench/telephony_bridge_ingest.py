@@ -1,0 +1,174 @@
+"""Call-event ingestion benchmark: events per second through the webhook, with duplicates.
+
+    python3 bench/telephony_bridge_ingest.py [--seconds 60] [--clients 8] [--workers 4] [--batch 1]
+
+Creates its own database (bench_tel_ingest) with 10,000 partners, starts Odoo in
+multi-worker mode on 127.0.0.1 and runs ``--clients`` client threads for
+``--seconds``. Each client plays calls of three events (ringing, answered, hangup;
+one call in five delivers hangup before answered) and sends EVERY event twice at
+the same time over two connections, as a PBX retrying on a timeout would.
+
+With ``--batch N`` each request carries the same event of N calls as a JSON list
+(the endpoint accepts lists), as a PBX relay buffering events would send them.
+
+Printed: deliveries per second (every HTTP request is one event delivery),
+distinct events per second, latency percentiles, and the check of the database
+afterwards: one call per call id (none lost, none duplicated), every call
+answered with the talk time its events say.
+"""
+
+import argparse
+import random
+import statistics
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+import requests
+from telephony_bridge_common import SECRET, create_db, create_pbx, drop_db, odoo_server, percentile, psql
+
+DB = "bench_tel_ingest"
+PARTNERS = 10_000
+
+
+def insert_partners():
+    psql(
+        DB,
+        f"""
+        INSERT INTO res_partner (name, complete_name, active, type, is_company, lang, phone, phone_e164,
+                                 create_date, write_date)
+        SELECT 'Customer ' || i, 'Customer ' || i, true, 'contact', false, 'en_US',
+               '030 ' || (1000000 + i)::text, '+4930' || (1000000 + i)::text, now(), now()
+          FROM generate_series(1, {PARTNERS}) AS i
+        """,
+    )
+
+
+class Client(threading.Thread):
+    def __init__(self, url, pbx_id, deadline, stats, batch=1):
+        super().__init__(daemon=True)
+        self.batch = batch
+        self.url = f"{url}/telephony/pbx/{pbx_id}/event"
+        self.deadline = deadline
+        self.stats = stats
+        self.sessions = [requests.Session(), requests.Session()]
+        self.pool = ThreadPoolExecutor(2)
+
+    def post(self, session, payload):
+        started = time.perf_counter()
+        try:
+            response = session.post(self.url, json=payload, headers={"X-Telephony-Token": SECRET}, timeout=60)
+            status = response.status_code
+        except requests.RequestException:
+            status = 0
+        return status, (time.perf_counter() - started) * 1000
+
+    @staticmethod
+    def call_events(rng):
+        call_id = uuid.uuid4().hex
+        start = time.time()
+        caller = f"030 {1000000 + rng.randint(1, PARTNERS)}"
+        events = [
+            {"event": "ringing", "timestamp": start, "direction": "inbound", "from": caller, "extension": "101"},
+            {"event": "answered", "timestamp": start + 4, "extension": "101"},
+            {"event": "hangup", "timestamp": start + 64},
+        ]
+        if rng.random() < 0.2:
+            events[1], events[2] = events[2], events[1]
+        return call_id, [dict(event, call_id=call_id) for event in events]
+
+    def run(self):
+        rng = random.Random()
+        while time.time() < self.deadline:
+            calls = [self.call_events(rng) for _index in range(self.batch)]
+            for step in range(3):
+                events = [events[step] for _call_id, events in calls]
+                payload = events[0] if self.batch == 1 else events
+                futures = [self.pool.submit(self.post, session, payload) for session in self.sessions]
+                for future in futures:
+                    status, elapsed = future.result()
+                    with self.stats["lock"]:
+                        self.stats["latencies"].append(elapsed)
+                        self.stats["status"][status] = self.stats["status"].get(status, 0) + 1
+                with self.stats["lock"]:
+                    self.stats["events"] += len(events)
+            with self.stats["lock"]:
+                self.stats["calls"].update(call_id for call_id, _events in calls)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--batch", type=int, default=1, help="events per request (JSON list)")
+    parser.add_argument("--keep", action="store_true")
+    args = parser.parse_args()
+    create_db(DB)
+    try:
+        insert_partners()
+        with odoo_server(DB, workers=args.workers) as url:
+            pbx_id = create_pbx(url, DB)
+            session = requests.Session()
+            baseline = []
+            for _index in range(220):  # Odoo's own HTTP cost: a request refused at authentication
+                started = time.perf_counter()
+                session.post(f"{url}/telephony/pbx/{pbx_id}/event", json={}, timeout=30)
+                baseline.append((time.perf_counter() - started) * 1000)
+            baseline = baseline[20:]
+            stats = {"lock": threading.Lock(), "latencies": [], "status": {}, "events": 0, "calls": set()}
+            started = time.time()
+            clients = [Client(url, pbx_id, started + args.seconds, stats, args.batch) for _ in range(args.clients)]
+            for client in clients:
+                client.start()
+            for client in clients:
+                client.join()
+            elapsed = time.time() - started
+        print(
+            f"\nOdoo HTTP baseline (401 without token, sequential): p50 {percentile(baseline, 0.5):.1f} ms, "
+            f"p95 {percentile(baseline, 0.95):.1f} ms"
+        )
+        deliveries = sum(stats["status"].values())
+        ok = stats["status"].get(200, 0)
+        lat = stats["latencies"]
+        print(f"\nIngestion for {elapsed:.1f} s, {args.clients} clients x 2 concurrent duplicate deliveries, "
+              f"{args.workers} Odoo workers:")  # fmt: skip
+        print(f"  requests: {deliveries} ({deliveries / elapsed:.0f}/s), {args.batch} event(s) each, "
+              f"HTTP status counts: {stats['status']}")  # fmt: skip
+        print(
+            f"  event deliveries (duplicates included): {2 * stats['events']} ({2 * stats['events'] / elapsed:.0f}/s)"
+        )
+        print(f"  distinct events: {stats['events']} ({stats['events'] / elapsed:.0f}/s), calls: {len(stats['calls'])}")
+        print(
+            f"  latency: mean {statistics.mean(lat):.0f} ms, p50 {percentile(lat, 0.5):.0f} ms, "
+            f"p95 {percentile(lat, 0.95):.0f} ms, max {max(lat):.0f} ms"
+        )
+        rows = int(psql(DB, f"SELECT count(*) FROM telephony_call WHERE pbx_id = {pbx_id}", fetch=True))
+        duplicated = int(
+            psql(
+                DB,
+                "SELECT count(*) FROM (SELECT pbx_call_id FROM telephony_call GROUP BY pbx_id, pbx_call_id "
+                "HAVING count(*) > 1) AS d",
+                fetch=True,
+            )
+        )
+        wrong = int(
+            psql(
+                DB,
+                f"SELECT count(*) FROM telephony_call WHERE pbx_id = {pbx_id} "
+                "AND (state != 'answered' OR talk_seconds != 60 OR ring_seconds != 4 OR partner_id IS NULL)",
+                fetch=True,
+            )
+        )
+        lost = len(stats["calls"]) - rows
+        print(f"  database: {rows} calls for {len(stats['calls'])} call ids sent: lost {lost}, "
+              f"duplicated {duplicated}, with a wrong state/duration/partner {wrong}")  # fmt: skip
+        print(f"  successful requests: {ok}/{deliveries}")
+    finally:
+        if not args.keep:
+            drop_db(DB)
+
+
+if __name__ == "__main__":
+    main()

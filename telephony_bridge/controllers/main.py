@@ -1,0 +1,100 @@
+import hmac
+import json
+import logging
+
+from odoo import SUPERUSER_ID, http
+from odoo.http import request
+
+_logger = logging.getLogger(__name__)
+
+MAX_BODY = 256 * 1024
+
+
+def _json(status, **body):
+    return request.make_json_response(body, status=status)
+
+
+class TelephonyController(http.Controller):
+    @http.route(
+        "/telephony/pbx/<int:pbx_id>/event",
+        type="http",
+        auth="none",
+        methods=["POST"],
+        csrf=False,
+        save_session=False,
+        readonly=False,
+    )
+    def pbx_event(self, pbx_id, **kwargs):
+        """Receive one call event (or a JSON list of events) from a PBX.
+
+        Authenticated by the PBX's secret (token header or HMAC-SHA256 signature of
+        the raw body); runs as the superuser restricted to the PBX's company.
+        """
+        env = request.env(user=SUPERUSER_ID)
+        pbx = env["telephony.pbx"].browse(pbx_id).exists()
+        payload, error = self._read_event_request(pbx)
+        if error:
+            return _json(error[0], error=error[1])
+        payloads = payload if isinstance(payload, list) else [payload]
+        pbx = pbx.with_company(pbx.company_id)
+        try:
+            calls = pbx._process_event_payloads(payloads)
+        except ValueError as exc:
+            return _json(400, error=str(exc))
+        if isinstance(payload, list):
+            return _json(200, calls=calls)
+        return _json(200, **calls[0])
+
+    @staticmethod
+    def _read_event_request(pbx):
+        """Authenticate and decode the request: (payload, None) or (None, (status, message))."""
+        if not pbx or not pbx.active:
+            return None, (404, "unknown PBX")
+        body = request.httprequest.get_data(cache=True)
+        denied = pbx._check_event_auth(request.httprequest.headers, body)
+        if denied:
+            return None, denied
+        if len(body) > MAX_BODY:
+            return None, (413, "body too large")
+        try:
+            return json.loads(body or b"null"), None
+        except ValueError:
+            return None, (400, "the body is not JSON")
+
+    @http.route(
+        "/telephony/sms/<int:provider_id>/status",
+        type="http",
+        auth="none",
+        methods=["POST"],
+        csrf=False,
+        save_session=False,
+        readonly=False,
+    )
+    def sms_delivery_report(self, provider_id, **kwargs):
+        """Delivery reports of an HTTP SMS provider (one JSON object or a list).
+
+        Authenticated by the provider's report token, in the X-Telephony-Token
+        header or the ``token`` query parameter (for providers that cannot set headers).
+        """
+        env = request.env(user=SUPERUSER_ID)
+        provider = env["telephony.sms.provider"].browse(provider_id).exists()
+        if not provider or not provider.active:
+            return _json(404, error="unknown SMS provider")
+        token = request.httprequest.headers.get("X-Telephony-Token") or request.httprequest.args.get("token") or ""
+        if not token:
+            return _json(401, error="missing token")
+        if not hmac.compare_digest((provider.dlr_token or "").encode(), token.encode()):
+            return _json(403, error="wrong token")
+        try:
+            payload = json.loads(request.httprequest.get_data() or b"null")
+        except ValueError:
+            return _json(400, error="the body is not JSON")
+        reports = payload if isinstance(payload, list) else [payload]
+        states = []
+        for report in reports:
+            try:
+                states.append(provider._apply_delivery_report(report))
+            except (ValueError, LookupError) as exc:
+                request.env.cr.rollback()
+                return _json(400 if isinstance(exc, ValueError) else 404, error=str(exc))
+        return _json(200, states=states)

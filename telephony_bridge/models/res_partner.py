@@ -1,0 +1,160 @@
+import logging
+
+from odoo import _, api, fields, models, modules
+from odoo.exceptions import UserError
+from odoo.tools.sql import column_exists, create_column
+
+from ..tools import phone
+
+_logger = logging.getLogger(__name__)
+
+BACKFILL_PARAM = "telephony_bridge.partner_backfill_last_id"
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    phone_e164 = fields.Char(
+        string="Phone (E.164)",
+        compute="_compute_phone_e164",
+        store=True,
+        index="btree_not_null",
+        help="Phone number in international form, used to recognize incoming calls.",
+    )
+    mobile_e164 = fields.Char(
+        string="Mobile (E.164)",
+        compute="_compute_phone_e164",
+        store=True,
+        index="btree_not_null",
+        help="Mobile number in international form, used to recognize incoming calls.",
+    )
+    telephony_call_ids = fields.One2many("telephony.call", "partner_id", string="Calls")
+    telephony_call_count = fields.Integer(compute="_compute_telephony_call_count", string="Call Count")
+
+    def _auto_init(self):
+        # Create the columns empty: on a database with a million partners the ORM
+        # would compute them all inside the install transaction. The backfill cron
+        # fills them in committed batches instead.
+        for column in ("phone_e164", "mobile_e164"):
+            if not column_exists(self.env.cr, self._table, column):
+                create_column(self.env.cr, self._table, column, "varchar")
+        return super()._auto_init()
+
+    def _telephony_region(self):
+        """Default country (ISO code) used to read this partner's national numbers."""
+        company = self.company_id or self.env.company
+        country = company.telephony_default_country_id or company.country_id or self.country_id
+        return country.code
+
+    @api.depends("phone", "mobile", "company_id", "country_id")
+    def _compute_phone_e164(self):
+        for partner in self:
+            region = partner._telephony_region()
+            partner.phone_e164 = phone.to_e164(partner.phone, region)
+            partner.mobile_e164 = phone.to_e164(partner.mobile, region)
+
+    def _compute_telephony_call_count(self):
+        counts = dict(
+            self.env["telephony.call"]._read_group(
+                [("partner_id", "in", self.ids)], groupby=["partner_id"], aggregates=["__count"]
+            )
+        )
+        for partner in self:
+            partner.telephony_call_count = counts.get(partner, 0)
+
+    @api.model
+    def _telephony_find_by_number(self, number, region=None, company=None):
+        """All partners whose phone or mobile is ``number`` (any written form).
+
+        Two index lookups on the E.164 columns; companies first, then oldest.
+        ``company`` restricts to the partners that company may see (the PBX's company
+        when called from an endpoint running without a user).
+        """
+        e164 = phone.to_e164(number, region)
+        if not e164:
+            return self.browse()
+        domain = ["|", ("phone_e164", "=", e164), ("mobile_e164", "=", e164)]
+        if company:
+            domain += [("company_id", "in", [company.id, False])]
+        return self.search(domain, order="is_company desc, id")
+
+    def _telephony_caller_summary(self):
+        """What an agent sees about a caller when the phone rings.
+
+        ``details`` is a list of short texts shown under the name: other addons
+        (subscriptions, accounting) extend this method to append open subscriptions
+        or the balance without this addon depending on them.
+        """
+        self.ensure_one()
+        packages = self.env["telephony.support.package"].sudo()._find_for(self, fields.Date.context_today(self))
+        details = [
+            self.env._(
+                "%(service)s: %(hours).2f h left", service=package.service_id.name, hours=package.hours_remaining
+            )
+            for package in packages
+        ]
+        return {
+            "id": self.id,
+            "name": self.name or "",
+            "company": self.commercial_company_name or (self.parent_id.name if self.parent_id else "") or "",
+            "url": f"/odoo/contacts/{self.id}",
+            "details": details,
+        }
+
+    def action_view_telephony_calls(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("telephony_bridge.action_telephony_call")
+        action["domain"] = [("partner_id", "child_of", self.commercial_partner_id.id)]
+        action["context"] = {"default_partner_id": self.id}
+        return action
+
+    def action_telephony_dial(self):
+        self.ensure_one()
+        number = self.mobile or self.phone
+        if not number:
+            raise UserError(_("%s has no phone number.", self.display_name))
+        return self.env["telephony.pbx"].action_dial_number(number)
+
+    @api.model
+    def _telephony_backfill_batch(self, limit=5000):
+        """Normalize the numbers of the next ``limit`` partners; return (done, remaining).
+
+        Walks partners by id from a saved position, so a crash or a timeout resumes
+        where it stopped; each batch is one SQL update.
+        """
+        params = self.env["ir.config_parameter"].sudo()
+        last_id = int(params.get_param(BACKFILL_PARAM, 0))
+        partners = self.with_context(active_test=False).search([("id", ">", last_id)], order="id", limit=limit)
+        if not partners:
+            return 0, 0
+        ids, phones, mobiles = [], [], []
+        for partner in partners:
+            region = partner._telephony_region()
+            ids.append(partner.id)
+            phones.append(phone.to_e164(partner.phone, region))
+            mobiles.append(phone.to_e164(partner.mobile, region))
+        self.env.cr.execute(
+            """
+            UPDATE res_partner p
+               SET phone_e164 = v.phone_e164, mobile_e164 = v.mobile_e164
+              FROM unnest(%s::int[], %s::varchar[], %s::varchar[]) AS v(id, phone_e164, mobile_e164)
+             WHERE p.id = v.id
+            """,
+            [ids, phones, mobiles],
+        )
+        partners.invalidate_recordset(["phone_e164", "mobile_e164"])
+        params.set_param(BACKFILL_PARAM, str(ids[-1]))
+        remaining = self.with_context(active_test=False).search_count([("id", ">", ids[-1])])
+        return len(ids), remaining
+
+    @api.model
+    def _cron_backfill_phone_e164(self, limit=5000):
+        """Cron: one committed batch of the number backfill, retriggered while work is left."""
+        done, remaining = self._telephony_backfill_batch(limit=limit)
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        _logger.info("Normalized phone numbers of %s partners, %s left", done, remaining)
+        if not modules.module.current_test:
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+        if remaining:
+            self.env.ref("telephony_bridge.ir_cron_backfill_phone_e164")._trigger()
+        return done

@@ -1,0 +1,445 @@
+import logging
+from datetime import datetime
+
+from psycopg2.extensions import ISOLATION_LEVEL_READ_COMMITTED
+
+from odoo import _, api, fields, models, modules
+from odoo.exceptions import UserError
+
+from ..tools import call_events, phone, support_time
+
+_logger = logging.getLogger(__name__)
+
+INCOMING_CALL_NOTIFICATION = "telephony_bridge/incoming_call"
+
+
+def _dt(value):
+    return value.isoformat() if value else None
+
+
+def _parse_dt(value):
+    return datetime.fromisoformat(value) if value else None
+
+
+class TelephonyCall(models.Model):
+    _name = "telephony.call"
+    _description = "Phone Call"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "start_date desc, id desc"
+    _rec_name = "remote_number"
+
+    pbx_id = fields.Many2one("telephony.pbx", string="PBX", required=True, ondelete="cascade", index=True)
+    pbx_call_id = fields.Char(string="PBX Call ID", required=True, readonly=True)
+    company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
+    direction = fields.Selection([("inbound", "Incoming"), ("outbound", "Outgoing")], default="inbound", index=True)
+    state = fields.Selection(
+        [
+            ("ringing", "Ringing"),
+            ("answered", "Answered"),
+            ("missed", "Missed"),
+            ("busy", "Busy"),
+            ("failed", "Failed"),
+        ],
+        required=True,
+        default="ringing",
+        index=True,
+    )
+    caller_number = fields.Char(help="Number of the caller as the PBX sent it.")
+    callee_number = fields.Char(string="Called Number", help="Number called as the PBX sent it.")
+    remote_number = fields.Char(
+        string="Number",
+        help="The customer's side: the caller of an incoming call, the called number of an outgoing one.",
+    )
+    remote_e164 = fields.Char(string="Number (E.164)", index="btree_not_null")
+    number_kind = fields.Selection(
+        [("valid", "Valid"), ("anonymous", "Anonymous"), ("malformed", "Malformed")], string="Number Type"
+    )
+    partner_id = fields.Many2one("res.partner", string="Contact", index="btree_not_null")
+    matched_partner_ids = fields.Many2many(
+        "res.partner", string="Contacts With This Number", compute="_compute_matched_partner_ids"
+    )
+    matched_partner_count = fields.Integer(compute="_compute_matched_partner_ids")
+    extension = fields.Char()
+    agent_id = fields.Many2one("res.users", index="btree_not_null")
+    start_date = fields.Datetime(string="Start", index=True)
+    answer_date = fields.Datetime(string="Answered At")
+    end_date = fields.Datetime(string="End")
+    ring_seconds = fields.Integer(string="Ring Time (s)", aggregator="avg")
+    talk_seconds = fields.Integer(string="Talk Time (s)", aggregator="sum")
+    talk_minutes = fields.Float(string="Talk Time (min)", digits=(16, 2), aggregator="avg")
+    answered_rate = fields.Float(
+        string="Answered (%)", aggregator="avg", help="100 for an answered call, 0 otherwise: its average is the rate."
+    )
+    missed_rate = fields.Float(string="Missed (%)", aggregator="avg")
+    hangup_cause = fields.Char()
+    transferred = fields.Boolean()
+    recording_url = fields.Char(string="Recording")
+    note = fields.Text(string="Notes")
+    processed = fields.Boolean(index=True, copy=False, tracking=True)
+    processed_date = fields.Datetime(copy=False)
+    processed_by_id = fields.Many2one("res.users", copy=False)
+    callback_call_id = fields.Many2one("telephony.call", string="Callback", copy=False)
+    callback_delay_minutes = fields.Float(
+        string="Callback Delay (min)",
+        compute="_compute_callback_delay_minutes",
+        store=True,
+        aggregator="avg",
+        digits=(16, 1),
+    )
+    is_callback = fields.Boolean(string="Callback Call", help="An answered outgoing call that settled missed calls.")
+    callback_count = fields.Integer(string="Callbacks", compute="_compute_callback_count", store=True, aggregator="sum")
+    event_state = fields.Json(string="Folded Events", copy=False)
+    support_service_id = fields.Many2one(
+        "telephony.support.service",
+        help="Prepaid service this call is counted on; empty: the customer's only open package.",
+    )
+    support_consumption_ids = fields.One2many("telephony.support.consumption", "call_id")
+    support_minutes = fields.Float(compute="_compute_support_minutes")
+
+    _sql_constraints = [
+        (
+            "pbx_call_unique",
+            "UNIQUE(pbx_id, pbx_call_id)",
+            "A PBX call id is logged once per PBX.",
+        )
+    ]
+
+    @api.depends("remote_e164", "company_id")
+    def _compute_matched_partner_ids(self):
+        Partner = self.env["res.partner"]
+        for call in self:
+            partners = (
+                Partner._telephony_find_by_number(call.remote_e164, company=call.company_id)
+                if call.remote_e164
+                else Partner
+            )
+            call.matched_partner_ids = partners
+            call.matched_partner_count = len(partners)
+
+    @api.depends("is_callback")
+    def _compute_callback_count(self):
+        for call in self:
+            call.callback_count = 1 if call.is_callback else 0
+
+    @api.depends("support_consumption_ids.minutes")
+    def _compute_support_minutes(self):
+        for call in self:
+            call.support_minutes = sum(call.support_consumption_ids.mapped("minutes"))
+
+    @api.depends("callback_call_id.answer_date", "start_date")
+    def _compute_callback_delay_minutes(self):
+        for call in self:
+            callback_at = call.callback_call_id.answer_date
+            if callback_at and call.start_date:
+                call.callback_delay_minutes = max(0.0, (callback_at - call.start_date).total_seconds() / 60.0)
+            else:
+                call.callback_delay_minutes = 0.0
+
+    # ------------------------------------------------------------------
+    # Event ingestion
+    # ------------------------------------------------------------------
+    def _get_call_state(self):
+        self.ensure_one()
+        data = self.event_state or {}
+        if not data:
+            return None
+        key = data.get("extension_key")
+        return call_events.CallState(
+            direction=data.get("direction"),
+            caller=data.get("caller"),
+            callee=data.get("callee"),
+            first_seen=_parse_dt(data.get("first_seen")),
+            ring_start=_parse_dt(data.get("ring_start")),
+            answer=_parse_dt(data.get("answer")),
+            end=_parse_dt(data.get("end")),
+            cause=data.get("cause"),
+            extension=data.get("extension"),
+            extension_key=(_parse_dt(key[0]), key[1], key[2]) if key else None,
+            transferred=bool(data.get("transferred")),
+            recording_url=data.get("recording_url"),
+        )
+
+    @staticmethod
+    def _serialize_call_state(state):
+        key = state.extension_key
+        return {
+            "direction": state.direction,
+            "caller": state.caller,
+            "callee": state.callee,
+            "first_seen": _dt(state.first_seen),
+            "ring_start": _dt(state.ring_start),
+            "answer": _dt(state.answer),
+            "end": _dt(state.end),
+            "cause": state.cause,
+            "extension": state.extension,
+            "extension_key": [_dt(key[0]), key[1], key[2]] if key else None,
+            "transferred": state.transferred,
+            "recording_url": state.recording_url,
+        }
+
+    def _prepare_state_values(self, pbx, state):
+        self.ensure_one()
+        direction = state.direction or "inbound"
+        remote = state.caller if direction == "inbound" else state.callee
+        region = self.env.context.get("telephony_region") or pbx._region()
+        number = phone.normalize(remote, region)
+        extension = state.extension or (state.caller if direction == "outbound" else None)
+        call_state = state.state
+        vals = {
+            "event_state": self._serialize_call_state(state),
+            "direction": direction,
+            "state": call_state,
+            "caller_number": state.caller,
+            "callee_number": state.callee,
+            "remote_number": number.raw or remote,
+            "remote_e164": number.e164,
+            "number_kind": number.kind,
+            "start_date": state.start,
+            "answer_date": state.answer,
+            "end_date": state.end,
+            "ring_seconds": state.ring_seconds,
+            "talk_seconds": state.talk_seconds,
+            "talk_minutes": round(state.talk_seconds / 60.0, 2),
+            "answered_rate": 100.0 if call_state == "answered" else 0.0,
+            "missed_rate": 100.0 if call_state == "missed" else 0.0,
+            "hangup_cause": state.cause,
+            "transferred": state.transferred,
+            "recording_url": state.recording_url,
+            "extension": extension,
+        }
+        if number.e164 != self.remote_e164 or (number.e164 and not self.partner_id):
+            partners = self.env["res.partner"]._telephony_find_by_number(number.e164, company=pbx.company_id)
+            vals["partner_id"] = partners[:1].id
+        if extension != self.extension:
+            vals["agent_id"] = self._find_agent(extension, pbx.company_id).id
+        return vals
+
+    @api.model
+    def _find_agent(self, extension, company):
+        if not extension:
+            return self.env["res.users"]
+        return (
+            self.env["res.users"]
+            .sudo()
+            .search([("telephony_extension", "=", extension), ("company_ids", "in", company.ids)], limit=1)
+        )
+
+    @api.model
+    def _ingest_events(self, pbx, events):
+        """Fold ``events`` into their calls of ``pbx`` and commit; return the calls' summaries.
+
+        The work runs in a transaction of its own at READ COMMITTED isolation: two
+        deliveries of events of one call (a PBX retrying, duplicates arriving at the
+        same moment) then wait for each other on the unique index and the row lock
+        and see each other's result, instead of failing with serialization errors
+        and being replayed. Inside tests the test transaction is used as it is.
+        """
+        if modules.module.current_test or self.env.registry.in_test_mode():
+            return self._ingest_events_here(pbx, events)
+        region = pbx._region()  # read once, in the caller's already warm cache
+        with self.env.registry.cursor() as cr:
+            cr.connection.set_isolation_level(ISOLATION_LEVEL_READ_COMMITTED)
+            env = self.env(cr=cr, context=dict(self.env.context, telephony_region=region))
+            return env["telephony.call"]._ingest_events_here(pbx.with_env(env), events)
+
+    def _ingest_events_here(self, pbx, events):
+        summaries = []
+        for event in events:
+            call = self._ingest_event(pbx, event)
+            summaries.append({"id": call.id, "call_id": call.pbx_call_id, "state": call.state})
+        return summaries
+
+    @api.model
+    def _ingest_event(self, pbx, event):
+        """Fold ``event`` into the one call of ``pbx`` with its call id; return the call.
+
+        The row is inserted with ON CONFLICT DO NOTHING, then locked, so concurrent
+        deliveries serialize on it; a duplicate event changes nothing and writes nothing.
+        """
+        cr = self.env.cr
+        now = fields.Datetime.now()
+        cr.execute(
+            """
+            INSERT INTO telephony_call
+                   (pbx_id, pbx_call_id, company_id, state, direction, processed,
+                    create_uid, create_date, write_uid, write_date)
+            VALUES (%s, %s, %s, 'ringing', 'inbound', false, %s, %s, %s, %s)
+            ON CONFLICT (pbx_id, pbx_call_id) DO NOTHING
+            """,
+            [pbx.id, event.call_id, pbx.company_id.id, self.env.uid, now, self.env.uid, now],
+        )
+        cr.execute(
+            "SELECT id FROM telephony_call WHERE pbx_id = %s AND pbx_call_id = %s FOR UPDATE",
+            [pbx.id, event.call_id],
+        )
+        call = self.browse(cr.fetchone()[0]).with_context(tracking_disable=True, mail_notrack=True)
+        call.invalidate_recordset()
+        old = call._get_call_state()
+        new = call_events.merge(old, event)
+        if old == new:
+            return call
+        call.write(call._prepare_state_values(pbx, new))
+        call._after_event(event, old, new)
+        return call
+
+    def _after_event(self, event, old, new):
+        self.ensure_one()
+        if event.kind == call_events.RINGING and self.direction == "inbound" and new.state == "ringing":
+            agent = self.agent_id
+            if event.extension and event.extension != self.extension:
+                agent = self._find_agent(event.extension, self.company_id)
+            if agent:
+                self._notify_incoming_call(agent)
+        old_state = old.state if old else None
+        if self.direction == "outbound" and new.state == "answered" and old_state != "answered":
+            self._mark_missed_calls_called_back()
+        if new.state == "answered" and new.end and not (old and old.end and old.answer):
+            self._consume_support_time()
+
+    def _consume_support_time(self):
+        """Count the talk time of ended answered calls on the customer's prepaid package."""
+        Package = self.env["telephony.support.package"].sudo()
+        for call in self.filtered(lambda c: c.state == "answered" and c.end_date and c.partner_id):
+            if call.sudo().support_consumption_ids:
+                continue
+            packages = Package._find_for(call.partner_id, call.start_date.date(), call.support_service_id)
+            if not call.support_service_id and len(packages.service_id) > 1:
+                continue  # several services: an agent chooses the service on the call
+            package = packages.filtered(lambda p: p.hours_remaining > 0)[:1] or packages[-1:]
+            if not package:
+                continue
+            service = package.service_id
+            minutes = support_time.charged_minutes(
+                call.talk_seconds,
+                service.rounding_step,
+                service.rounding_mode,
+                service.free_seconds,
+                service.minimum_minutes,
+            )
+            if not minutes:
+                continue
+            self.env["telephony.support.consumption"].sudo().create(
+                {
+                    "package_id": package.id,
+                    "call_id": call.id,
+                    "date": call.end_date,
+                    "talk_seconds": call.talk_seconds,
+                    "minutes": minutes,
+                    "description": call.remote_number,
+                }
+            )
+            package._warn_if_low()
+
+    def action_charge_support_time(self):
+        self._consume_support_time()
+
+    def _incoming_call_payload(self):
+        self.ensure_one()
+        partners = self.matched_partner_ids
+        summaries = [partner._telephony_caller_summary() for partner in partners]
+        if self.number_kind == "anonymous":
+            title = _("Incoming call from an anonymous number")
+        elif partners:
+            title = _("Incoming call: %s", partners[0].display_name)
+        else:
+            title = _("Incoming call from %s", self.remote_number or "?")
+        return {
+            "call_id": self.id,
+            "number": self.remote_number or "",
+            "number_e164": self.remote_e164 or "",
+            "number_kind": self.number_kind or "",
+            "title": title,
+            "partners": summaries,
+            "call_url": f"/odoo/action-telephony_bridge.action_telephony_call/{self.id}",
+            "create_partner": not partners and self.number_kind == "valid",
+        }
+
+    def _notify_incoming_call(self, agent):
+        self.ensure_one()
+        agent._bus_send(INCOMING_CALL_NOTIFICATION, self._incoming_call_payload())
+
+    def _mark_missed_calls_called_back(self):
+        """An answered outgoing call settles the earlier unanswered calls from its number."""
+        for callback in self.filtered(lambda c: c.remote_e164 and c.state == "answered"):
+            missed = self.sudo().search(
+                [
+                    ("direction", "=", "inbound"),
+                    ("state", "in", ("missed", "busy", "failed")),
+                    ("processed", "=", False),
+                    ("remote_e164", "=", callback.remote_e164),
+                    ("company_id", "=", callback.company_id.id),
+                    ("start_date", "<=", callback.start_date or callback.answer_date),
+                ]
+            )
+            if not missed:
+                continue
+            missed.write(
+                {
+                    "processed": True,
+                    "processed_date": callback.answer_date,
+                    "processed_by_id": callback.agent_id.id,
+                    "callback_call_id": callback.id,
+                }
+            )
+            callback.is_callback = True
+
+    # ------------------------------------------------------------------
+    # User actions
+    # ------------------------------------------------------------------
+    def action_mark_processed(self):
+        for call in self:
+            if not (call.note or "").strip():
+                raise UserError(_("Write in the notes what was done about the call from %s first.", call.remote_number))
+        self.write({"processed": True, "processed_date": fields.Datetime.now(), "processed_by_id": self.env.uid})
+
+    def action_mark_unprocessed(self):
+        self.write({"processed": False, "processed_date": False, "processed_by_id": False, "callback_call_id": False})
+
+    def action_create_partner(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "res.partner",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {"default_phone": self.remote_e164 or self.remote_number},
+        }
+
+    def action_call_back(self):
+        self.ensure_one()
+        if not self.remote_e164:
+            raise UserError(_("This call has no number to call back."))
+        return self.env["telephony.pbx"].action_dial_number(self.remote_e164)
+
+    def action_open_transfer(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Transfer Call"),
+            "res_model": "telephony.call.transfer",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_call_id": self.id},
+        }
+
+    def _transfer_to(self, user):
+        self.ensure_one()
+        if self.state not in ("ringing", "answered") or self.end_date:
+            raise UserError(_("Only a live call can be transferred."))
+        self.pbx_id._transfer(self.pbx_call_id, user.telephony_extension)
+        self.message_post(body=_("Transferred to %s.", user.name))
+
+    def action_match_partner(self):
+        for call in self:
+            call.partner_id = call.matched_partner_ids[:1]
+
+    def action_view_matched_partners(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Contacts"),
+            "res_model": "res.partner",
+            "view_mode": "list,form",
+            "domain": [("id", "in", self.matched_partner_ids.ids)],
+        }

@@ -1,0 +1,261 @@
+import hashlib
+import hmac
+import logging
+import secrets
+
+import requests
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from ..tools import call_events, phone
+
+_logger = logging.getLogger(__name__)
+
+
+def _new_secret():
+    return secrets.token_urlsafe(32)
+
+
+class TelephonyPbx(models.Model):
+    _name = "telephony.pbx"
+    _description = "Telephone Exchange (PBX)"
+    _order = "sequence, name, id"
+
+    name = fields.Char(required=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    pbx_type = fields.Selection(
+        [
+            ("generic", "Generic webhook (JSON)"),
+            ("twilio", "Twilio (cloud PBX webhook)"),
+            ("asterisk", "Asterisk / FreePBX (AMI)"),
+        ],
+        string="Type",
+        required=True,
+        default="generic",
+    )
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
+    country_id = fields.Many2one(
+        "res.country",
+        string="Default Country",
+        help="Country used to read numbers the PBX sends without international prefix. "
+        "Empty: the company's telephony country, then the company's country.",
+    )
+    # incoming events
+    webhook_auth = fields.Selection(
+        [("token", "Token header"), ("hmac", "HMAC-SHA256 signature")],
+        string="Event Authentication",
+        required=True,
+        default="token",
+        help="Token: the PBX sends the secret in the X-Telephony-Token header. "
+        "HMAC: the PBX signs the raw body with the secret and sends X-Telephony-Signature: sha256=<hex>.",
+    )
+    webhook_secret = fields.Char(
+        string="Event Secret",
+        required=True,
+        copy=False,
+        default=lambda self: _new_secret(),
+        groups="telephony_bridge.group_telephony_bridge_manager",
+    )
+    webhook_url = fields.Char(string="Event URL", compute="_compute_webhook_url")
+    # outgoing commands (click-to-dial, transfer) and AMI
+    api_url = fields.Char(string="API Address", help="HTTP address of the PBX API, or host:port of Asterisk AMI.")
+    api_username = fields.Char(string="API User", groups="telephony_bridge.group_telephony_bridge_manager")
+    api_password = fields.Char(string="API Password", groups="telephony_bridge.group_telephony_bridge_manager")
+    call_ids = fields.One2many("telephony.call", "pbx_id", string="Calls")
+    call_count = fields.Integer(compute="_compute_call_count")
+
+    @api.depends("pbx_type")
+    def _compute_webhook_url(self):
+        base_url = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
+        for pbx in self:
+            pbx.webhook_url = f"{base_url}/telephony/pbx/{pbx.id}/event" if pbx.id else False
+
+    def _compute_call_count(self):
+        counts = dict(self.env["telephony.call"]._read_group([("pbx_id", "in", self.ids)], ["pbx_id"], ["__count"]))
+        for pbx in self:
+            pbx.call_count = counts.get(pbx, 0)
+
+    def _region(self):
+        """ISO code of the country used to read national numbers of this PBX."""
+        self.ensure_one()
+        country = self.country_id or self.company_id.telephony_default_country_id or self.company_id.country_id
+        return country.code
+
+    def _event_format(self):
+        self.ensure_one()
+        return "twilio" if self.pbx_type == "twilio" else "generic"
+
+    def _check_event_auth(self, headers, body):
+        """Return None when the request is authentic, else (http status, message).
+
+        Missing credentials: 401. Wrong credentials: 403. Compared in constant time.
+        """
+        self.ensure_one()
+        secret = self.sudo().webhook_secret or ""
+        if self.webhook_auth == "hmac":
+            signature = (headers.get("X-Telephony-Signature") or "").strip()
+            if not signature:
+                return 401, "missing X-Telephony-Signature header"
+            if signature.startswith("sha256="):
+                signature = signature[len("sha256=") :]
+            expected = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+            if not hmac.compare_digest(expected, signature.lower()):
+                return 403, "wrong signature"
+            return None
+        token = (headers.get("X-Telephony-Token") or "").strip()
+        if not token:
+            return 401, "missing X-Telephony-Token header"
+        if not hmac.compare_digest(secret.encode(), token.encode()):
+            return 403, "wrong token"
+        return None
+
+    def _process_event_payloads(self, payloads):
+        """Parse JSON events and fold them into their calls; return the calls' summaries.
+
+        Every payload is parsed before anything is written: one unusable payload
+        raises ValueError (with a message for the PBX) and nothing is recorded.
+        """
+        self.ensure_one()
+        now = fields.Datetime.now()
+        events = [call_events.parse_event(payload, self._event_format(), now=now) for payload in payloads]
+        return self.env["telephony.call"]._ingest_events(self, events)
+
+    def _process_event_payload(self, payload):
+        """Fold one JSON event into its call; return the call (used by tests and scripts)."""
+        summary = self._process_event_payloads([payload])[0]
+        return self.env["telephony.call"].browse(summary["id"])
+
+    def action_regenerate_secret(self):
+        for pbx in self:
+            pbx.sudo().webhook_secret = _new_secret()
+
+    def action_view_calls(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("telephony_bridge.action_telephony_call")
+        action["domain"] = [("pbx_id", "=", self.id)]
+        return action
+
+    # ------------------------------------------------------------------
+    # Outgoing commands: click-to-dial and transfer
+    # ------------------------------------------------------------------
+    @api.model
+    def _get_for_user(self, user=None):
+        """The PBX that places calls for ``user``: the first active one of the current company."""
+        pbx = self.search([("company_id", "=", self.env.company.id)], limit=1)
+        if not pbx:
+            raise UserError(_("No telephone exchange (PBX) is configured for %s.", self.env.company.name))
+        return pbx
+
+    def _check_api(self):
+        self.ensure_one()
+        if not self.api_url:
+            raise UserError(_("Set the API address of the PBX %s first.", self.name))
+
+    def _api_command(self, command):
+        """Send one command to the PBX API; return its decoded JSON answer (or {})."""
+        self.ensure_one()
+        self._check_api()
+        if self.pbx_type == "asterisk":
+            return self._ami_command(command)
+        pbx = self.sudo()
+        auth = (pbx.api_username, pbx.api_password or "") if pbx.api_username else None
+        try:
+            response = requests.post(pbx.api_url, json=command, auth=auth, timeout=10)
+        except requests.RequestException as exc:
+            raise UserError(_("The PBX %(name)s cannot be reached: %(error)s", name=self.name, error=exc)) from exc
+        if not 200 <= response.status_code < 300:
+            _logger.warning("PBX %s refused %s: HTTP %s %s", self.name, command, response.status_code, response.text)
+            raise UserError(
+                _(
+                    "The PBX %(name)s refused the command (HTTP %(status)s): %(answer)s",
+                    name=self.name,
+                    status=response.status_code,
+                    answer=response.text[:500],
+                )
+            )
+        try:
+            answer = response.json()
+        except ValueError:
+            return {}
+        return answer if isinstance(answer, dict) else {}
+
+    def _ami_command(self, command):
+        from ..tools import ami
+
+        host, port = ami.split_address(self.api_url)
+        pbx = self.sudo()
+        try:
+            return ami.send_action(host, port, pbx.api_username or "", pbx.api_password or "", command)
+        except (OSError, ami.AmiError) as exc:
+            raise UserError(_("The PBX %(name)s refused the command: %(error)s", name=self.name, error=exc)) from exc
+
+    def _ami_listen(self, commit=True, timeout=None):
+        """Follow this Asterisk PBX's AMI events and log its calls; return the events handled.
+
+        Logs in over TCP, feeds Newchannel / DialBegin / BridgeEnter / Hangup through
+        :class:`~..tools.ami.AmiCallTracker` into the same call logic as the webhook,
+        and returns when the server closes the connection. With ``commit``, each event
+        is committed on its own so a crash loses nothing already received.
+        """
+        import socket
+
+        from ..tools import ami
+
+        self.ensure_one()
+        self._check_api()
+        host, port = ami.split_address(self.api_url)
+        pbx = self.sudo()
+        handled = 0
+        with socket.create_connection((host, port), timeout=timeout) as sock:
+            parser = ami.AmiParser()
+            ami.login(sock, parser, pbx.api_username or "", pbx.api_password or "")
+            sock.settimeout(None)
+            _logger.info("PBX %s: logged in to AMI at %s:%s", self.name, host, port)
+            tracker = ami.AmiCallTracker()
+            messages = parser.take_pending()  # events that came with the login response
+            while True:
+                for message in messages:
+                    for event in tracker.feed(message):
+                        pbx.env["telephony.call"]._ingest_event(pbx, event)
+                        handled += 1
+                        if commit:
+                            pbx.env.cr.commit()  # pylint: disable=invalid-commit
+                data = sock.recv(65536)
+                if not data:
+                    break
+                messages = parser.feed(data)
+        return handled
+
+    def _dial(self, number, user=None):
+        """Ask the PBX to ring ``user``'s extension, then connect it to ``number``."""
+        self.ensure_one()
+        user = user or self.env.user
+        if not user.telephony_extension:
+            raise UserError(_("Set your phone extension in your user preferences before dialing."))
+        e164 = phone.to_e164(number, self._region())
+        if not e164:
+            raise UserError(_("%s is not a phone number that can be dialed.", number or _("An empty number")))
+        return self._api_command({"action": "originate", "extension": user.telephony_extension, "number": e164})
+
+    def _transfer(self, pbx_call_id, extension):
+        """Ask the PBX to transfer the live call ``pbx_call_id`` to ``extension``."""
+        self.ensure_one()
+        if not extension:
+            raise UserError(_("The colleague has no phone extension."))
+        return self._api_command({"action": "transfer", "call_id": pbx_call_id, "extension": extension})
+
+    @api.model
+    def action_dial_number(self, number):
+        """Click-to-dial entry point of the web client."""
+        self._get_for_user()._dial(number)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": _("Your phone rings: pick it up to call %s.", number),
+                "sticky": False,
+            },
+        }

@@ -1,0 +1,94 @@
+import hashlib
+import hmac
+import json
+
+from odoo.addons.telephony_bridge.tools import call_events
+from odoo.tests import HttpCase, TransactionCase, new_test_user
+
+
+class TelephonyFixtures:
+    """Shared fixtures: a German company setup, a PBX, two agents, customers."""
+
+    @classmethod
+    def _setup_telephony(cls):
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        cls.company = cls.env.company
+        cls.company.telephony_default_country_id = cls.env.ref("base.de")
+        cls.pbx = cls.env["telephony.pbx"].create(
+            {
+                "name": "Office PBX",
+                "pbx_type": "generic",
+                "webhook_auth": "token",
+                "webhook_secret": "s3cret-token",
+                "company_id": cls.company.id,
+            }
+        )
+        cls.agent = new_test_user(
+            cls.env,
+            login="tel_agent",
+            name="Anna Agent",
+            groups="base.group_user,telephony_bridge.group_telephony_bridge_user",
+        )
+        cls.agent.telephony_extension = "101"
+        cls.colleague = new_test_user(
+            cls.env,
+            login="tel_colleague",
+            name="Carl Colleague",
+            groups="base.group_user,telephony_bridge.group_telephony_bridge_user",
+        )
+        cls.colleague.telephony_extension = "102"
+        cls.manager = new_test_user(
+            cls.env,
+            login="tel_manager",
+            name="Mona Manager",
+            groups="base.group_user,telephony_bridge.group_telephony_bridge_manager",
+        )
+        cls.customer = cls.env["res.partner"].create(
+            {
+                "name": "Bäckerei Schulz",
+                "is_company": True,
+                "phone": "030 1234567",
+                "country_id": cls.env.ref("base.de").id,
+            }
+        )
+        cls.contact = cls.env["res.partner"].create(
+            {"name": "Petra Schulz", "parent_id": cls.customer.id, "mobile": "+49 (171) 555-0101"}
+        )
+
+    def event(self, kind, seconds, call_id="call-1", pbx=None, **values):
+        payload = {"call_id": call_id, "event": kind, "timestamp": 1772442000 + seconds}
+        payload.update(values)
+        return (pbx or self.pbx)._process_event_payload(payload)
+
+
+class TelephonyCase(TelephonyFixtures, TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._setup_telephony()
+
+
+class TelephonyHttpCase(TelephonyFixtures, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._setup_telephony()
+
+    def post_event(self, payload, pbx=None, token="s3cret-token", signature=None, headers=None):
+        pbx = pbx or self.pbx
+        body = json.dumps(payload).encode()
+        all_headers = {"Content-Type": "application/json"}
+        if token is not None:
+            all_headers["X-Telephony-Token"] = token
+        if signature is not None:
+            all_headers["X-Telephony-Signature"] = signature
+        all_headers.update(headers or {})
+        return self.url_open(f"/telephony/pbx/{pbx.id}/event", data=body, headers=all_headers)
+
+    @staticmethod
+    def sign(secret, payload):
+        body = json.dumps(payload).encode()
+        return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+T0 = call_events.parse_timestamp(1772442000)

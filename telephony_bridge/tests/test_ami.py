@@ -1,0 +1,113 @@
+import socket
+import threading
+
+from odoo.tests import tagged
+
+from .common import TelephonyCase
+
+BANNER = b"Asterisk Call Manager/9.0.0\r\n"
+
+
+def ami_message(**fields):
+    return ("".join(f"{key}: {value}\r\n" for key, value in fields.items()) + "\r\n").encode()
+
+
+# A realistic AMI stream: an answered incoming call to extension 101, then an
+# unanswered one ringing extension 102, with unrelated events in between.
+EVENTS = [
+    ami_message(Event="FullyBooted", Privilege="system,all", Status="Fully Booted"),
+    ami_message(Event="Newchannel", Channel="PJSIP/trunk-00000001", ChannelState="4", CallerIDNum="030 1234567",
+                Exten="100", Context="from-trunk", Uniqueid="1772442000.1", Linkedid="1772442000.1",
+                Timestamp="1772442000.000000"),
+    ami_message(Event="Newchannel", Channel="PJSIP/101-00000002", ChannelState="0", CallerIDNum="101", Exten="s",
+                Uniqueid="1772442000.2", Linkedid="1772442000.1", Timestamp="1772442000.100000"),
+    ami_message(Event="DialBegin", Channel="PJSIP/trunk-00000001", DestChannel="PJSIP/101-00000002",
+                Uniqueid="1772442000.1", Linkedid="1772442000.1", DestExten="100", Timestamp="1772442000.100000"),
+    ami_message(Event="PeerStatus", Peer="PJSIP/103", PeerStatus="Reachable"),
+    ami_message(Event="BridgeEnter", Channel="PJSIP/trunk-00000001", Uniqueid="1772442000.1",
+                Linkedid="1772442000.1", BridgeNumChannels="1", Timestamp="1772442009.000000"),
+    ami_message(Event="BridgeEnter", Channel="PJSIP/101-00000002", Uniqueid="1772442000.2",
+                Linkedid="1772442000.1", BridgeNumChannels="2", Timestamp="1772442009.000000"),
+    ami_message(Event="Hangup", Channel="PJSIP/101-00000002", Uniqueid="1772442000.2", Linkedid="1772442000.1",
+                Cause="16", Timestamp="1772442099.000000"),
+    ami_message(Event="Hangup", Channel="PJSIP/trunk-00000001", Uniqueid="1772442000.1", Linkedid="1772442000.1",
+                Cause="16", Timestamp="1772442099.100000"),
+    ami_message(Event="Newchannel", Channel="PJSIP/trunk-00000003", CallerIDNum="anonymous", Exten="100",
+                Uniqueid="1772442200.3", Linkedid="1772442200.3", Timestamp="1772442200.000000"),
+    ami_message(Event="DialBegin", Channel="PJSIP/trunk-00000003", DestChannel="PJSIP/102-00000004",
+                Uniqueid="1772442200.3", Linkedid="1772442200.3", Timestamp="1772442200.200000"),
+    ami_message(Event="Hangup", Channel="PJSIP/trunk-00000003", Uniqueid="1772442200.3", Linkedid="1772442200.3",
+                Cause="19", Timestamp="1772442230.000000"),
+]  # fmt: skip
+
+
+class FakeAmiServer:
+    """Accepts one connection, checks the login, replays EVENTS in small chunks, closes."""
+
+    def __init__(self, secret="ami-secret"):
+        self.secret = secret
+        self.received = b""
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.address = f"127.0.0.1:{self.sock.getsockname()[1]}"
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+
+    def serve(self):
+        connection, _address = self.sock.accept()
+        with connection:
+            connection.sendall(BANNER)
+            while b"\r\n\r\n" not in self.received:
+                self.received += connection.recv(4096)
+            if f"Secret: {self.secret}".encode() not in self.received:
+                connection.sendall(ami_message(Response="Error", ActionID="login", Message="Authentication failed"))
+                return
+            connection.sendall(ami_message(Response="Success", ActionID="login", Message="Authentication accepted"))
+            stream = b"".join(EVENTS)
+            for index in range(0, len(stream), 97):  # TCP may cut messages anywhere
+                connection.sendall(stream[index : index + 97])
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.thread.join(5)
+        self.sock.close()
+
+
+@tagged("post_install", "-at_install")
+class TestAmiClient(TelephonyCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.pbx.write({"pbx_type": "asterisk", "api_username": "odoo", "api_password": "ami-secret"})
+
+    def test_ami_events_become_calls(self):
+        with FakeAmiServer() as server:
+            self.pbx.api_url = server.address
+            handled = self.pbx._ami_listen(commit=False, timeout=5)
+        self.assertIn(b"Action: Login\r\nActionID: login\r\nUsername: odoo\r\nSecret: ami-secret", server.received)
+        self.assertEqual(handled, 7)
+        calls = self.env["telephony.call"].search([("pbx_id", "=", self.pbx.id)], order="start_date")
+        self.assertEqual(calls.mapped("pbx_call_id"), ["1772442000.1", "1772442200.3"])
+        answered, missed = calls
+        self.assertEqual(answered.state, "answered")
+        self.assertEqual(answered.partner_id, self.customer)
+        self.assertEqual(answered.agent_id, self.agent)
+        self.assertEqual((answered.ring_seconds, answered.talk_seconds), (9, 90))
+        self.assertEqual(missed.state, "missed")
+        self.assertEqual(missed.number_kind, "anonymous")
+        self.assertEqual(missed.agent_id, self.colleague)
+
+    def test_replayed_stream_changes_nothing(self):
+        for _round in range(2):
+            with FakeAmiServer() as server:
+                self.pbx.api_url = server.address
+                self.pbx._ami_listen(commit=False, timeout=5)
+        self.assertEqual(self.env["telephony.call"].search_count([("pbx_id", "=", self.pbx.id)]), 2)
+
+    def test_wrong_ami_secret_is_refused(self):
+        self.pbx.api_password = "wrong"
+        with FakeAmiServer() as server:
+            self.pbx.api_url = server.address
+            with self.assertRaisesRegex(Exception, "Authentication failed"):
+                self.pbx._ami_listen(commit=False, timeout=5)

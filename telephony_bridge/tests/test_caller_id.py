@@ -1,0 +1,59 @@
+from odoo.tests import tagged
+
+from .common import TelephonyCase
+
+
+@tagged("post_install", "-at_install")
+class TestCallerId(TelephonyCase):
+    def test_partner_numbers_stored_in_e164(self):
+        self.assertEqual(self.customer.phone_e164, "+49301234567")
+        self.assertEqual(self.contact.mobile_e164, "+491715550101")
+        self.customer.phone = "0049 40 555 1234"
+        self.assertEqual(self.customer.phone_e164, "+49405551234")
+
+    def test_every_written_form_finds_the_partner(self):
+        Partner = self.env["res.partner"]
+        for raw in ("030 1234567", "+49 30 1234567", "0049301234567", "(030) 123-45-67", "+49-30-1234567"):
+            with self.subTest(raw=raw):
+                self.assertEqual(Partner._telephony_find_by_number(raw, "DE"), self.customer)
+        self.assertEqual(Partner._telephony_find_by_number("0171 5550101", "DE"), self.contact)
+
+    def test_shared_number_returns_every_partner(self):
+        other = self.env["res.partner"].create({"name": "Schulz Senior", "mobile": "+49 30 123 4567"})
+        found = self.env["res.partner"]._telephony_find_by_number("030/1234567", "DE")
+        self.assertEqual(found, self.customer | other)
+        self.assertEqual(found[0], self.customer, "the company comes first")
+
+    def test_unknown_anonymous_and_malformed_numbers_find_nobody(self):
+        Partner = self.env["res.partner"]
+        for raw in ("+49 89 999999", "anonymous", "", "12", "abc"):
+            with self.subTest(raw=raw):
+                self.assertFalse(Partner._telephony_find_by_number(raw, "DE"))
+
+    def test_lookup_is_an_index_scan(self):
+        self.env.cr.execute("SET LOCAL enable_seqscan = off")
+        self.env.cr.execute(
+            "EXPLAIN SELECT id FROM res_partner WHERE phone_e164 = %s OR mobile_e164 = %s",
+            ["+49301234567", "+49301234567"],
+        )
+        plan = "\n".join(row[0] for row in self.env.cr.fetchall())
+        self.assertIn("res_partner__phone_e164_index", plan)
+        self.assertIn("res_partner__mobile_e164_index", plan)
+
+    def test_backfill_fills_existing_partners_in_batches(self):
+        self.env.cr.execute(
+            "UPDATE res_partner SET phone_e164 = NULL, mobile_e164 = NULL WHERE id IN %s",
+            [(self.customer.id, self.contact.id)],
+        )
+        self.env.invalidate_all()
+        params = self.env["ir.config_parameter"].sudo()
+        params.set_param("telephony_bridge.partner_backfill_last_id", str(self.customer.id - 1))
+        Partner = self.env["res.partner"]
+        done = Partner._cron_backfill_phone_e164(limit=1)
+        self.assertEqual(done, 1)
+        self.assertEqual(self.customer.phone_e164, "+49301234567")
+        self.assertFalse(self.contact.mobile_e164, "the second partner belongs to the next batch")
+        self.assertEqual(params.get_param("telephony_bridge.partner_backfill_last_id"), str(self.customer.id))
+        while Partner._cron_backfill_phone_e164(limit=1000):
+            pass
+        self.assertEqual(self.contact.mobile_e164, "+491715550101")

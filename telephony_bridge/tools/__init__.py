@@ -1,0 +1,1 @@
+"""Plain-Python logic of telephony_bridge (no Odoo import): number parsing, call events."""

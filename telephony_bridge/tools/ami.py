@@ -1,0 +1,230 @@
+"""Asterisk Manager Interface (AMI): protocol encoding and call tracking (no Odoo import).
+
+AMI is a line protocol over TCP: a banner line, then messages of ``Key: Value`` lines
+ending with an empty line. :class:`AmiCallTracker` turns the channel events of one
+call (Newchannel, DialBegin, BridgeEnter, Hangup, grouped by ``Linkedid``) into the
+:class:`~.call_events.CallEvent` objects the webhook uses, so both feed one logic.
+"""
+
+import re
+import socket
+from datetime import datetime, timezone
+
+from . import call_events
+
+# internal extensions are short numbers; longer ones come from a trunk
+_EXTENSION = re.compile(r"^\d{2,6}$")
+_CHANNEL_PEER = re.compile(r"^[A-Za-z0-9]+/([^-@/]+)")
+
+
+class AmiError(Exception):
+    pass
+
+
+def encode_action(action, fields=None, action_id=None):
+    """Bytes of one AMI action."""
+    lines = [f"Action: {action}"]
+    if action_id:
+        lines.append(f"ActionID: {action_id}")
+    for key, value in (fields or {}).items():
+        if value is None:
+            continue
+        text = str(value)
+        if "\r" in text or "\n" in text:
+            raise AmiError(f"line break in AMI field {key}")
+        lines.append(f"{key}: {text}")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode()
+
+
+class AmiParser:
+    """Incremental parser: ``feed(bytes)`` returns the complete messages received."""
+
+    def __init__(self):
+        self.buffer = b""
+        self.banner = None
+        self.pending = []  # messages received while waiting for an action's response
+
+    def take_pending(self):
+        messages, self.pending = self.pending, []
+        return messages
+
+    def feed(self, data):
+        self.buffer += data
+        messages = []
+        if self.banner is None:
+            if b"\r\n" not in self.buffer:
+                return messages
+            line, self.buffer = self.buffer.split(b"\r\n", 1)
+            self.banner = line.decode(errors="replace")
+        while b"\r\n\r\n" in self.buffer:
+            block, self.buffer = self.buffer.split(b"\r\n\r\n", 1)
+            message = {}
+            for line in block.decode(errors="replace").split("\r\n"):
+                key, sep, value = line.partition(":")
+                if sep:
+                    message[key.strip()] = value.strip()
+            if message:
+                messages.append(message)
+        return messages
+
+
+def split_address(address, default_port=5038):
+    """(host, port) of ``host:port`` (an ``ami://`` or ``tcp://`` prefix is allowed)."""
+    text = re.sub(r"^[a-z]+://", "", (address or "").strip()).rstrip("/")
+    host, _sep, port = text.partition(":")
+    if not host:
+        raise AmiError("no AMI host")
+    try:
+        return host, int(port) if port else default_port
+    except ValueError as exc:
+        raise AmiError(f"bad AMI port {port!r}") from exc
+
+
+def peer_of_channel(channel):
+    """``PJSIP/101-0000002a`` -> ``101``."""
+    match = _CHANNEL_PEER.match(channel or "")
+    return match.group(1) if match else None
+
+
+def is_extension(number):
+    return bool(_EXTENSION.match(number or ""))
+
+
+def _timestamp(message, now):
+    value = message.get("Timestamp")
+    if value:
+        try:
+            return datetime.fromtimestamp(float(value), tz=timezone.utc).replace(tzinfo=None)
+        except (ValueError, OverflowError, OSError):
+            pass
+    return now
+
+
+class AmiCallTracker:
+    """Map AMI channel events to call events, one call per ``Linkedid``."""
+
+    def __init__(self):
+        self.calls = {}  # linkedid -> {"direction", "origin"}
+
+    def feed(self, message, now=None):
+        """Call events (possibly none) produced by one AMI message."""
+        now = now or datetime.now(timezone.utc).replace(tzinfo=None)
+        kind = message.get("Event")
+        linkedid = message.get("Linkedid") or message.get("Uniqueid")
+        if not kind or not linkedid:
+            return []
+        ts = _timestamp(message, now)
+        handler = getattr(self, f"_on_{kind.lower()}", None)
+        return handler(linkedid, message, ts) if handler else []
+
+    def _on_newchannel(self, linkedid, message, ts):
+        if message.get("Uniqueid") != linkedid or linkedid in self.calls:
+            return []
+        caller = message.get("CallerIDNum")
+        outbound = is_extension(caller) and is_extension(peer_of_channel(message.get("Channel")))
+        direction = call_events.OUTBOUND if outbound else call_events.INBOUND
+        self.calls[linkedid] = {"direction": direction, "origin": message.get("Uniqueid")}
+        return [
+            call_events.CallEvent(
+                call_id=linkedid,
+                kind=call_events.RINGING,
+                timestamp=ts,
+                direction=direction,
+                caller=caller,
+                callee=message.get("Exten"),
+                extension=caller if outbound else None,
+            )
+        ]
+
+    def _on_dialbegin(self, linkedid, message, ts):
+        call = self.calls.get(linkedid)
+        if not call:
+            return []
+        if call["direction"] == call_events.OUTBOUND:
+            return [
+                call_events.CallEvent(
+                    call_id=linkedid, kind=call_events.RINGING, timestamp=ts, callee=message.get("DestExten")
+                )
+            ]
+        agent = peer_of_channel(message.get("DestChannel"))
+        return [
+            call_events.CallEvent(
+                call_id=linkedid,
+                kind=call_events.RINGING,
+                timestamp=ts,
+                extension=agent if is_extension(agent) else None,
+            )
+        ]
+
+    def _on_bridgeenter(self, linkedid, message, ts):
+        call = self.calls.get(linkedid)
+        if not call or int(message.get("BridgeNumChannels") or 0) < 2:
+            return []
+        extension = None
+        if call["direction"] == call_events.INBOUND:
+            peer = peer_of_channel(message.get("Channel"))
+            extension = peer if is_extension(peer) and message.get("Uniqueid") != call["origin"] else None
+        return [call_events.CallEvent(call_id=linkedid, kind=call_events.ANSWERED, timestamp=ts, extension=extension)]
+
+    def _on_hangup(self, linkedid, message, ts):
+        call = self.calls.get(linkedid)
+        if not call or message.get("Uniqueid") != call["origin"]:
+            return []
+        del self.calls[linkedid]
+        cause = call_events.normalize_cause(message.get("Cause"))
+        return [call_events.CallEvent(call_id=linkedid, kind=call_events.HANGUP, timestamp=ts, cause=cause)]
+
+
+def _read_response(sock, parser, action_id):
+    while True:
+        data = sock.recv(65536)
+        if not data:
+            raise AmiError("the AMI server closed the connection")
+        response = None
+        for message in parser.feed(data):
+            if response is None and message.get("ActionID") == action_id and "Response" in message:
+                response = message
+            else:
+                parser.pending.append(message)
+        if response is not None:
+            if response["Response"].lower() != "success":
+                raise AmiError(response.get("Message") or response["Response"])
+            return response
+
+
+def login(sock, parser, username, secret):
+    sock.sendall(encode_action("Login", {"Username": username, "Secret": secret}, action_id="login"))
+    return _read_response(sock, parser, "login")
+
+
+def command_fields(command, context="from-internal"):
+    """AMI action for a click-to-dial / transfer command of the addon."""
+    if command.get("action") == "originate":
+        return "Originate", {
+            "Channel": f"PJSIP/{command['extension']}",
+            "Context": context,
+            "Exten": command["number"],
+            "Priority": 1,
+            "CallerID": command["number"],
+            "Async": "true",
+        }
+    if command.get("action") == "transfer":
+        return "Redirect", {
+            "Channel": command["call_id"],
+            "Context": context,
+            "Exten": command["extension"],
+            "Priority": 1,
+        }
+    raise AmiError(f"unknown command {command.get('action')!r}")
+
+
+def send_action(host, port, username, secret, command, *, timeout=10):
+    """Log in, run one command, log off; return the AMI response."""
+    action, fields = command_fields(command)
+    with socket.create_connection((host, port), timeout=timeout) as sock:
+        parser = AmiParser()
+        login(sock, parser, username, secret)
+        sock.sendall(encode_action(action, fields, action_id="cmd"))
+        response = _read_response(sock, parser, "cmd")
+        sock.sendall(encode_action("Logoff", action_id="bye"))
+        return response

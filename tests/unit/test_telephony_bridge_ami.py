@@ -1,0 +1,139 @@
+from datetime import datetime
+
+import pytest
+from addon_tools import tools
+
+ami = tools("telephony_bridge", "ami")
+ce = tools("telephony_bridge", "call_events")
+
+NOW = datetime(2026, 3, 2, 9, 0, 0)
+
+# An incoming call from a trunk to extension 101 that answers, as Asterisk 20 reports it.
+INBOUND = [
+    {"Event": "Newchannel", "Channel": "PJSIP/trunk-00000001", "Uniqueid": "1772442000.1", "Linkedid": "1772442000.1",
+     "CallerIDNum": "+49301234567", "Exten": "100", "Timestamp": "1772442000.0"},
+    {"Event": "Newchannel", "Channel": "PJSIP/101-00000002", "Uniqueid": "1772442000.2", "Linkedid": "1772442000.1",
+     "CallerIDNum": "101", "Exten": "s", "Timestamp": "1772442000.5"},
+    {"Event": "DialBegin", "Channel": "PJSIP/trunk-00000001", "DestChannel": "PJSIP/101-00000002",
+     "Uniqueid": "1772442000.1", "Linkedid": "1772442000.1", "Timestamp": "1772442000.5"},
+    {"Event": "BridgeEnter", "Channel": "PJSIP/trunk-00000001", "Uniqueid": "1772442000.1",
+     "Linkedid": "1772442000.1", "BridgeNumChannels": "1", "Timestamp": "1772442007.0"},
+    {"Event": "BridgeEnter", "Channel": "PJSIP/101-00000002", "Uniqueid": "1772442000.2",
+     "Linkedid": "1772442000.1", "BridgeNumChannels": "2", "Timestamp": "1772442007.0"},
+    {"Event": "Hangup", "Channel": "PJSIP/101-00000002", "Uniqueid": "1772442000.2", "Linkedid": "1772442000.1",
+     "Cause": "16", "Timestamp": "1772442067.0"},
+    {"Event": "Hangup", "Channel": "PJSIP/trunk-00000001", "Uniqueid": "1772442000.1", "Linkedid": "1772442000.1",
+     "Cause": "16", "Timestamp": "1772442067.2"},
+]  # fmt: skip
+
+
+def test_encode_action():
+    data = ami.encode_action("Login", {"Username": "odoo", "Secret": "pw", "Skip": None}, action_id="1")
+    assert data == b"Action: Login\r\nActionID: 1\r\nUsername: odoo\r\nSecret: pw\r\n\r\n"
+
+
+def test_encode_refuses_line_breaks():
+    with pytest.raises(ami.AmiError, match="line break"):
+        ami.encode_action("Originate", {"Exten": "1\r\nAction: Command"})
+
+
+def test_parser_handles_banner_and_split_packets():
+    parser = ami.AmiParser()
+    stream = (
+        b"Asterisk Call Manager/9.0.0\r\nResponse: Success\r\nActionID: login\r\n\r\nEvent: Hangup\r\nCause: 16\r\n\r\n"
+    )
+    messages = []
+    for index in range(0, len(stream), 7):
+        messages += parser.feed(stream[index : index + 7])
+    assert parser.banner == "Asterisk Call Manager/9.0.0"
+    assert messages == [{"Response": "Success", "ActionID": "login"}, {"Event": "Hangup", "Cause": "16"}]
+
+
+def test_tracker_follows_an_answered_incoming_call():
+    tracker = ami.AmiCallTracker()
+    events = [event for message in INBOUND for event in tracker.feed(message, NOW)]
+    assert [e.kind for e in events] == [ce.RINGING, ce.RINGING, ce.ANSWERED, ce.HANGUP]
+    state = ce.fold(events)
+    assert state.state == ce.STATE_ANSWERED
+    assert state.direction == ce.INBOUND
+    assert state.caller == "+49301234567"
+    assert state.extension == "101"
+    assert (state.ring_seconds, state.talk_seconds) == (7, 60)
+    assert tracker.calls == {}
+
+
+def test_tracker_unanswered_and_busy_calls():
+    tracker = ami.AmiCallTracker()
+    events = [event for message in (INBOUND[0], INBOUND[2]) for event in tracker.feed(message, NOW)]
+    events += tracker.feed(dict(INBOUND[6], Cause="17"), NOW)
+    assert ce.fold(events).state == ce.STATE_BUSY
+
+
+def test_tracker_outgoing_call_from_an_extension():
+    tracker = ami.AmiCallTracker()
+    events = tracker.feed(
+        {"Event": "Newchannel", "Channel": "PJSIP/102-00000009", "Uniqueid": "9.1", "Linkedid": "9.1",
+         "CallerIDNum": "102", "Exten": "004930123456"},
+        NOW,
+    )  # fmt: skip
+    assert events[0].direction == ce.OUTBOUND
+    assert events[0].extension == "102"
+    assert events[0].callee == "004930123456"
+    assert events[0].timestamp == NOW
+
+
+def test_unrelated_messages_give_no_event():
+    tracker = ami.AmiCallTracker()
+    assert tracker.feed({"Response": "Success"}) == []
+    assert tracker.feed({"Event": "PeerStatus", "Uniqueid": "1"}) == []
+    assert tracker.feed({"Event": "Hangup", "Uniqueid": "unknown.1", "Linkedid": "unknown.1"}) == []
+
+
+@pytest.mark.parametrize(
+    ("address", "expected"),
+    [("10.0.0.5:5038", ("10.0.0.5", 5038)), ("ami://pbx.local", ("pbx.local", 5038)), ("pbx:7777/", ("pbx", 7777))],
+)
+def test_split_address(address, expected):
+    assert ami.split_address(address) == expected
+
+
+def test_command_fields():
+    action, fields = ami.command_fields({"action": "originate", "extension": "101", "number": "+49301234567"})
+    assert action == "Originate"
+    assert fields["Channel"] == "PJSIP/101"
+    assert fields["Exten"] == "+49301234567"
+    with pytest.raises(ami.AmiError, match="unknown command"):
+        ami.command_fields({"action": "explode"})
+
+
+def test_events_arriving_with_the_login_response_are_kept():
+    class FakeSocket:
+        def __init__(self, chunks):
+            self.chunks = list(chunks)
+            self.sent = b""
+
+        def sendall(self, data):
+            self.sent += data
+
+        def recv(self, size):
+            return self.chunks.pop(0) if self.chunks else b""
+
+    sock = FakeSocket(
+        [b"Asterisk Call Manager/9.0.0\r\nResponse: Success\r\nActionID: login\r\n\r\nEvent: Hangup\r\n\r\n"]
+    )
+    parser = ami.AmiParser()
+    assert ami.login(sock, parser, "odoo", "pw")["Response"] == "Success"
+    assert parser.take_pending() == [{"Event": "Hangup"}]
+    assert parser.take_pending() == []
+
+
+def test_login_failure_raises():
+    class FakeSocket:
+        def sendall(self, data):
+            pass
+
+        def recv(self, size):
+            return b"Asterisk\r\nResponse: Error\r\nActionID: login\r\nMessage: Authentication failed\r\n\r\n"
+
+    with pytest.raises(ami.AmiError, match="Authentication failed"):
+        ami.login(FakeSocket(), ami.AmiParser(), "odoo", "bad")

@@ -1,0 +1,71 @@
+import pytest
+from addon_tools import tools
+
+phone = tools("telephony_bridge", "phone")
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "030 1234567",
+        "030-1234567",
+        "(030) 123 45 67",
+        "030/1234567",
+        "+49 30 1234567",
+        "+49 (0)30 1234567",
+        "0049 30 1234567",
+        "+49-30-123-4567",
+        "tel:+49301234567",
+        "sip:+49301234567@pbx.example.com",
+    ],
+)
+def test_same_number_in_every_form_gives_one_e164(raw):
+    assert phone.to_e164(raw, "DE") == "+49301234567"
+
+
+def test_default_country_decides_national_numbers():
+    assert phone.to_e164("(202) 555-0143", "US") == "+12025550143"
+    assert phone.to_e164("020 7946 0958", "GB") == "+442079460958"
+    assert phone.to_e164("020 7946 0958", "gb") == "+442079460958"
+
+
+def test_international_number_ignores_default_country():
+    assert phone.to_e164("+44 20 7946 0958", "DE") == "+442079460958"
+
+
+def test_national_number_without_country_is_malformed():
+    number = phone.normalize("030 1234567", None)
+    assert number.kind == phone.MALFORMED
+    assert number.e164 is None
+
+
+def test_double_zero_prefix_without_country_is_international():
+    assert phone.to_e164("0044 20 7946 0958", None) == "+442079460958"
+
+
+@pytest.mark.parametrize(
+    "raw", [None, "", "  ", "anonymous", "Anonymous", "<unknown>", "RESTRICTED", "private", "0000"]
+)
+def test_withheld_numbers_are_anonymous(raw):
+    number = phone.normalize(raw, "DE")
+    assert number.kind == phone.ANONYMOUS
+    assert number.e164 is None
+    assert not number.is_valid
+
+
+@pytest.mark.parametrize("raw", ["12", "abc", "+49 30 abc", "1-800-FLOWERS", "++4930", "9" * 80])
+def test_garbage_is_malformed_without_error(raw):
+    number = phone.normalize(raw, "DE")
+    assert number.kind == phone.MALFORMED
+    assert number.e164 is None
+
+
+def test_valid_number_keeps_raw_text():
+    number = phone.normalize(" 030 1234567 ", "DE")
+    assert number.is_valid
+    assert number.raw == "030 1234567"
+
+
+@pytest.mark.parametrize(("region", "expected"), [("de", "DE"), ("DEU", None), ("", None), (None, None), ("1x", None)])
+def test_clean_region(region, expected):
+    assert phone.clean_region(region) == expected
