@@ -1,6 +1,6 @@
 """How the Odoo suite bridge turns recorded Odoo test events into pytest outcomes."""
 
-from odoo_suite.collector import TOUR_CALL, results_by_test
+from odoo_suite.collector import TOUR_CALL, errors_outside_tests, results_by_test
 
 T = "odoo.addons.cert_issuance.tests.test_x.TestX.test_a"
 
@@ -45,3 +45,17 @@ def test_class_setup_error_without_start_fails():
 def test_declared_tours_are_found_in_test_sources():
     source = 'self.start_tour("/odoo", "cert_issuance_open_app", login="admin")\nself.start_tour(url, \'x_y\')'
     assert TOUR_CALL.findall(source) == ["cert_issuance_open_app", "x_y"]
+
+
+def test_only_errors_outside_tests_fail_the_log_item():
+    records = [
+        ("ERROR", "odoo.addons.x.tests.test_y", "FAIL: TestY.test_z"),
+        ("ERROR", "odoo.tests.result", "1 failed, 0 error(s) of 149 tests when loading database 'suite_ab12' "),
+        ("WARNING", "odoo.models", "a warning"),
+        ("ERROR", "odoo.sql_db", "bad query: SELECT 1"),
+        ("CRITICAL", "odoo.service.server", "Failed to initialize database `suite_ab12`."),
+    ]
+    assert errors_outside_tests(records) == [
+        "ERROR odoo.sql_db: bad query: SELECT 1",
+        "CRITICAL odoo.service.server: Failed to initialize database `suite_ab12`.",
+    ]

@@ -216,6 +216,18 @@ def results_by_test(events):
     return results
 
 
+def errors_outside_tests(records):
+    """ERROR and CRITICAL log lines that are not a test failure (each test's item reports those)."""
+    problems = []
+    for level, logger, message in records:
+        if level not in ("ERROR", "CRITICAL"):
+            continue
+        if message.startswith(("FAIL: ", "ERROR: ")) or "tests when loading database" in message:
+            continue  # a failed test, or Odoo's count of them
+        problems.append(f"{level} {logger}: {message}")
+    return problems
+
+
 def declared_tours(addons):
     tours = []
     for addon in addons:
@@ -314,12 +326,7 @@ class OdooLogItem(_Item):
             problems.append(f"Odoo exited with {self.run.returncode}:\n{self.run.stderr[-3000:]}")
         if not self.run.events():
             problems.append("Odoo ran no test at all.")
-        for level, logger, message in self.run.log_records():
-            if level not in ("ERROR", "CRITICAL"):
-                continue
-            if message.startswith(("FAIL: ", "ERROR: ")) or message.endswith("when loading database"):
-                continue  # a test failure, reported by that test's item
-            problems.append(f"{level} {logger}: {message}")
+        problems += errors_outside_tests(self.run.log_records())
         if problems:
             raise OdooFailure("\n".join(problems[:50]) + f"\n(full log: {self.run.log})")
 
