@@ -18,6 +18,7 @@
         "data/subscription_dunning_data.xml",
         "data/subscription_dunning_cron.xml",
         "data/subscription_suspension_data.xml",
+        "data/subscription_payment_terminal_data.xml",
         "data/subscription_billing_mail_templates.xml",
         "wizards/subscription_change_tariff_views.xml",
         "wizards/subscription_price_revision_views.xml",

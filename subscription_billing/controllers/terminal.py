@@ -25,15 +25,15 @@ class TerminalController(http.Controller):
         readonly=False,
     )
     def terminal(self, terminal_id, **params):
-        env = request.env(user=request.env.ref("base.user_root").id)
-        terminal = env["subscription.payment.terminal"].browse(terminal_id).exists()
+        # Only the terminal and its secret are read with elevated rights, to authenticate.
+        terminal = request.env["subscription.payment.terminal"].sudo().browse(terminal_id).exists()
         txn_id = params.get("txn_id") or ""
         if not terminal or not terminal.active:
             return self._answer(None, protocol.Answer(txn_id, protocol.OTHER_ERROR, "Unknown terminal"), 404)
         if not protocol.verify(params, terminal.secret):
             return self._answer(terminal, protocol.Answer(txn_id, protocol.OTHER_ERROR, "Bad signature"), 403)
-        # Everything below runs as the superuser, on the records this one terminal may touch.
-        env = env(context={"allowed_company_ids": terminal.company_id.ids})
+        # Everything the caller's data drives runs as the terminal's own user, in its company.
+        env = request.env(user=terminal.user_id.id, context={"allowed_company_ids": terminal.company_id.ids})
         terminal = terminal.with_env(env)
         try:
             query = protocol.parse_request(params, Decimal(str(terminal.min_amount)), Decimal(str(terminal.max_amount)))

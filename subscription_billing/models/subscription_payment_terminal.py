@@ -1,6 +1,6 @@
 import secrets
 
-from odoo import fields, models
+from odoo import Command, api, fields, models
 
 
 class SubscriptionPaymentTerminal(models.Model):
@@ -27,11 +27,35 @@ class SubscriptionPaymentTerminal(models.Model):
         groups="subscription_billing.group_subscription_billing_manager",
         help="Shared with the terminal network: requests carry sign = HMAC-SHA256 of their parameters.",
     )
+    user_id = fields.Many2one(
+        "res.users",
+        "Acts As",
+        required=True,
+        default=lambda self: self.env.ref("subscription_billing.user_payment_terminal", raise_if_not_found=False),
+        help="The user the terminal's requests run as, once authenticated: its rights bound what a terminal can do.",
+    )
     answer_format = fields.Selection([("xml", "XML"), ("json", "JSON")], default="xml", required=True)
     min_amount = fields.Monetary(default=1.0, currency_field="currency_id")
     max_amount = fields.Monetary(default=15000.0, currency_field="currency_id")
     currency_id = fields.Many2one(related="company_id.currency_id")
     endpoint_url = fields.Char(compute="_compute_endpoint_url")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        terminals = super().create(vals_list)
+        terminals._grant_company_to_user()
+        return terminals
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "user_id" in vals or "company_id" in vals:
+            self._grant_company_to_user()
+        return result
+
+    def _grant_company_to_user(self):
+        """The user a terminal acts as must work in the terminal's company."""
+        for terminal in self:
+            terminal.user_id.sudo().company_ids = [Command.link(terminal.company_id.id)]
 
     def _compute_endpoint_url(self):
         base = self.env["ir.config_parameter"].sudo().get_param("web.base.url")

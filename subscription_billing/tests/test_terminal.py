@@ -66,6 +66,13 @@ class TestTerminal(SubscriptionBillingCommon, HttpCase):
         self.assertEqual(unsigned.status_code, 403)
         self.assertFalse(self.env["subscription.payment.intake"].search([("terminal_id", "=", self.terminal.id)]))
 
+    def test_terminal_acts_as_its_own_user(self):
+        amount = f"{self.invoice.amount_residual:.2f}"
+        self._call(command="pay", sum=amount, txn_date="20260305101500")
+        intake = self.env["subscription.payment.intake"].search([("terminal_id", "=", self.terminal.id)])
+        self.assertEqual(intake.create_uid, self.env.ref("subscription_billing.user_payment_terminal"))
+        self.assertFalse(intake.create_uid.has_group("base.group_system"))
+
     def test_json_variant(self):
         self.terminal.answer_format = "json"
         response = self._call(command="pay", sum="1.00", txn_date="20260305101500")
