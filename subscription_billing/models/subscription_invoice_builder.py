@@ -13,6 +13,28 @@ _logger = logging.getLogger(__name__)
 
 BILLING_ERRORS = (UserError, ValidationError, ValueError, psycopg2.Error)
 PERIOD_CONSTRAINT = "subscription_line_period_line_period_unique"
+PRODUCT_DISPLAY_TYPES = ("product", "line_section", "line_note")
+# What Odoo's invoice synchronization sets on tax, due (payment term), early-discount
+# and rounding lines; copied from an invoice of the same shape.
+COPIED_LINE_FIELDS = (
+    "display_type",
+    "name",
+    "sequence",
+    "account_id",
+    "currency_id",
+    "tax_repartition_line_id",
+    "tax_ids",
+    "tax_tag_ids",
+    "group_tax_id",
+    "analytic_distribution",
+    "amount_currency",
+    "balance",
+    "tax_base_amount",
+    "date_maturity",
+    "discount_date",
+    "discount_amount_currency",
+    "discount_balance",
+)
 
 
 class SubscriptionInvoiceBuilder(models.AbstractModel):
@@ -231,7 +253,7 @@ class SubscriptionInvoiceBuilder(models.AbstractModel):
             vals_list.append(self._move_vals(subs, items, today, run, journal))
         if not vals_list:
             return self.env["account.move"]
-        moves = self.env["account.move"].with_context(mail_create_nolog=True, tracking_disable=True).create(vals_list)
+        moves = self._create_moves(vals_list)
         period_vals = []
         billed_until = {}
         for move, (_subs, items) in zip(moves, groups, strict=True):
@@ -261,9 +283,132 @@ class SubscriptionInvoiceBuilder(models.AbstractModel):
                 )
         self.env["subscription.line.period"].create(period_vals)
         self.env.flush_all()  # the UNIQUE constraint speaks here, before posting
-        moves.with_context(tracking_disable=True).action_post()
         self._advance_lines(groups)
+        # Every journal item is in place (made or checked above): posting only numbers and
+        # locks the invoices, so Odoo's line synchronization has nothing to do and is skipped.
+        moves.with_context(tracking_disable=True, skip_invoice_sync=True).action_post()
         return moves
+
+    # ------------------------------------------------------------------
+    # Invoices of one shape: computed by Odoo once, copied for the others
+    # ------------------------------------------------------------------
+    @api.model
+    def _create_moves(self, vals_list):
+        """Create the draft invoices of ``vals_list``, in that order.
+
+        Invoices of one *shape* (same journal, date, currency, fiscal position, payment
+        terms, receivable account and the same products, quantities, prices and
+        discounts) have the same amounts, tax lines and due lines. The first of each
+        shape goes through Odoo's full invoice flow; the others get its journal items,
+        with their own labels and partner, without Odoo recomputing taxes and terms each
+        time. Accounts, taxes and fiscal position are still computed by Odoo for every
+        invoice and checked against the first one: any difference raises, and the batch
+        is then billed one invoice at a time through the full flow.
+        """
+        Move = self.env["account.move"].with_context(mail_create_nolog=True, tracking_disable=True)
+        if len(vals_list) < 2 or not self._can_copy_invoice_shapes():
+            return Move.create(vals_list)
+        shapes = [self._invoice_shape(vals) for vals in vals_list]
+        first_of_shape = {}
+        for index, shape in enumerate(shapes):
+            first_of_shape.setdefault(shape, index)
+        template_indexes = sorted(first_of_shape.values())
+        templates = Move.create([vals_list[index] for index in template_indexes])
+        template_of = {shapes[index]: move for index, move in zip(template_indexes, templates, strict=True)}
+        copy_indexes = sorted(set(range(len(vals_list))) - set(template_indexes))
+        copies = Move.with_context(skip_invoice_sync=True, check_move_validity=False).create(
+            [self._copied_shape_vals(vals_list[index], template_of[shapes[index]]) for index in copy_indexes]
+        )
+        for index, move in zip(copy_indexes, copies, strict=True):
+            self._check_same_shape(move, template_of[shapes[index]])
+        by_index = dict(zip(template_indexes, templates, strict=True))
+        by_index.update(zip(copy_indexes, copies, strict=True))
+        return Move.browse([by_index[index].id for index in range(len(vals_list))])
+
+    @api.model
+    def _can_copy_invoice_shapes(self):
+        # Analytic distribution models may depend on the customer: let Odoo compute each invoice.
+        return not self.env["account.analytic.distribution.model"].sudo().search_count([], limit=1)
+
+    @api.model
+    def _invoice_shape(self, vals):
+        partner = self.env["res.partner"].browse(vals["partner_id"])
+        company = self.env["account.journal"].browse(vals["journal_id"]).company_id
+        partner = partner.with_company(company)
+        fiscal_position = vals.get("fiscal_position_id")
+        if not fiscal_position:
+            delivery = self.env["res.partner"].browse(partner.address_get(["delivery"])["delivery"])
+            fiscal_position = (
+                self.env["account.fiscal.position"]
+                .with_company(company)
+                ._get_fiscal_position(partner, delivery=delivery)
+                .id
+            )
+        lines = tuple(
+            (cmd[2]["product_id"], cmd[2]["quantity"], cmd[2]["price_unit"], cmd[2]["discount"])
+            for cmd in vals["invoice_line_ids"]
+        )
+        return (
+            vals["move_type"],
+            vals["journal_id"],
+            vals["currency_id"],
+            vals["invoice_date"],
+            fiscal_position,
+            vals.get("invoice_payment_term_id") or partner.property_payment_term_id.id,
+            partner.commercial_partner_id.property_account_receivable_id.id,
+            lines,
+        )
+
+    @api.model
+    def _copied_shape_vals(self, vals, template):
+        """``vals`` with the journal items of ``template``: amounts and tags copied, labels kept."""
+        product_lines = template.line_ids.filtered(lambda line: line.display_type == "product").sorted("sequence")
+        other_lines = template.line_ids.filtered(lambda line: line.display_type not in PRODUCT_DISPLAY_TYPES)
+        partner = self.env["res.partner"].browse(vals["partner_id"]).commercial_partner_id
+        line_cmds = []
+        for cmd, line in zip(vals["invoice_line_ids"], product_lines, strict=True):
+            line_cmds.append(
+                Command.create(
+                    {
+                        **cmd[2],
+                        "sequence": line.sequence,
+                        "amount_currency": line.amount_currency,
+                        "balance": line.balance,
+                        "tax_tag_ids": [Command.set(line.tax_tag_ids.ids)],
+                    }
+                )
+            )
+        for line in other_lines:
+            line_vals = {"partner_id": partner.id}
+            for fname in COPIED_LINE_FIELDS:
+                field = line._fields.get(fname)
+                if field is not None:
+                    line_vals[fname] = field.convert_to_write(line[fname], line)
+            if line.display_type == "payment_term":
+                line_vals.pop("name", None)  # computed from the invoice's own payment reference
+            line_cmds.append(Command.create(line_vals))
+        copied = {key: value for key, value in vals.items() if key != "invoice_line_ids"}
+        copied["line_ids"] = line_cmds
+        return copied
+
+    @api.model
+    def _check_same_shape(self, move, template):
+        def line_signature(line):
+            return (line.display_type, line.account_id, line.tax_ids, line.tax_repartition_line_id, line.price_subtotal)
+
+        def signature(invoice):
+            lines = invoice.line_ids.sorted(lambda line: (line.display_type, line.sequence, line.id))
+            return (
+                invoice.fiscal_position_id,
+                invoice.invoice_payment_term_id,
+                invoice.currency_id,
+                [line_signature(line) for line in lines],
+            )
+
+        if signature(move) != signature(template):
+            raise UserError(
+                self.env._("Invoice %(move)s differs from the invoice it was copied from.", move=move.display_name)
+            )
 
     @api.model
     def _advance_lines(self, groups):

@@ -328,12 +328,14 @@ class SubscriptionSubscription(models.Model):
             self.browse(ids)._generate_invoices(today, run=run)
             failed_ids += run._failed_ids()
             done += len(ids)
-            remaining = self._count_due(today, failed_ids)
-            self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+            # Commit at once: posting holds the journal's numbering lock until the commit,
+            # and a second worker waits for it.
             if commit:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
             else:
                 self.env.flush_all()
+            remaining = self._count_due(today, failed_ids)
+            self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
             # Keep memory flat however many batches one call bills.
             self.env.invalidate_all()
             if time.monotonic() > deadline:
