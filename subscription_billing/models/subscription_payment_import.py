@@ -1,9 +1,12 @@
 import base64
 
-from odoo import api, fields, models
+from odoo import api, fields, models, modules
 from odoo.exceptions import UserError
 
 from ..tools import payment_file
+
+# Rows posted, and committed, together: a few seconds of work each.
+POST_BATCH_SIZE = 1000
 
 INTAKE_FIELD = {
     "contract": "contract_number",
@@ -151,9 +154,12 @@ class SubscriptionPaymentImport(models.Model):
             )
         self.action_preview()
         known = self._known_transactions([r.values.get("transaction_id") for r in rows])
+        # Rows of this import posted by an earlier, interrupted run (also those without a
+        # transaction id, which the database cannot recognise by themselves).
+        done_lines = set(self.intake_ids.mapped("import_line"))
         vals_list = []
         for row in rows:
-            if row.values.get("transaction_id") in known:
+            if row.values.get("transaction_id") in known or row.line in done_lines:
                 continue
             vals = {INTAKE_FIELD[k]: v for k, v in row.values.items()}
             vals.update(
@@ -166,7 +172,17 @@ class SubscriptionPaymentImport(models.Model):
                 company_id=self.company_id.id,
             )
             vals_list.append(vals)
-        intakes = self.env["subscription.payment.intake"].create(vals_list)
-        intakes._process()
+        bulk = self.with_context(
+            subscription_payment_bulk=True, tracking_disable=True, mail_create_nolog=True, mail_notrack=True
+        )
+        commit = len(vals_list) > POST_BATCH_SIZE and not modules.module.current_test
+        for start in range(0, len(vals_list), POST_BATCH_SIZE):
+            intakes = bulk.env["subscription.payment.intake"].create(vals_list[start : start + POST_BATCH_SIZE])
+            intakes._process()
+            if commit:
+                # Each batch stands on its own: a crash loses at most the batch under way,
+                # and posting the file again skips the rows already posted.
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+                self.env.invalidate_all()
         self.state = "done"
         return True

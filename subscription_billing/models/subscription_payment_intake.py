@@ -1,7 +1,10 @@
 import logging
+from contextlib import contextmanager
+
+import psycopg2
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
@@ -116,6 +119,7 @@ class SubscriptionPaymentIntake(models.Model):
             }[kind]()
             return single_subscription(partners_found, company) if partners_found else None
 
+        matched = []
         for intake in pending:
             company = intake.company_id.id
             found, method, candidates = None, None, subs.browse()
@@ -127,9 +131,41 @@ class SubscriptionPaymentIntake(models.Model):
                 if result:
                     candidates |= result
             if found:
-                intake.write({"subscription_id": found.id, "partner_id": found.partner_id.id, "match_method": method})
+                matched.append((intake, found, method))
             else:
                 intake.candidate_subscription_ids = [fields.Command.set(candidates[:10].ids)]
+        if self.env.context.get("subscription_payment_bulk"):
+            self._set_matches_in_bulk(matched)
+        else:
+            for intake, found, method in matched:
+                intake.write({"subscription_id": found.id, "partner_id": found.partner_id.id, "match_method": method})
+
+    def _set_matches_in_bulk(self, matched):
+        """Write the matches of a file import in one UPDATE: no tracking message per intake."""
+        if not matched:
+            return
+        intakes = self.browse([intake.id for intake, _found, _method in matched])
+        intakes.flush_recordset()
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE subscription_payment_intake i
+                   SET subscription_id = r.subscription_id, partner_id = r.partner_id, match_method = r.method,
+                       write_uid = %(uid)s, write_date = now() at time zone 'UTC'
+                  FROM unnest(%(ids)s::int4[], %(subs)s::int4[], %(partners)s::int4[], %(methods)s::varchar[])
+                       AS r(id, subscription_id, partner_id, method)
+                 WHERE i.id = r.id
+                """,
+                uid=self.env.uid,
+                ids=intakes.ids,
+                subs=[found.id for _intake, found, _method in matched],
+                partners=[found.partner_id.id for _intake, found, _method in matched],
+                methods=[method for _intake, _found, method in matched],
+            )
+        )
+        fnames = ["subscription_id", "partner_id", "match_method"]
+        intakes.invalidate_recordset([*fnames, "write_uid", "write_date"])
+        intakes.modified(fnames)
 
     def _match_tables(self):
         """Everything the intakes' identifiers can point to, each kind read in one query."""
@@ -210,50 +246,97 @@ class SubscriptionPaymentIntake(models.Model):
         if not ready:
             return
         try:
-            with self.env.cr.savepoint():
+            with self._keeping_sequence_numbers(), self.env.cr.savepoint():
                 ready._pay()
-        except UserError:
+        except (UserError, ValidationError, psycopg2.Error) as error:
+            _logger.info("posting %s payments at once failed (%s), posting them one by one", len(ready), error)
             for intake in ready:
                 try:
-                    with self.env.cr.savepoint():
-                        intake._pay()
+                    with self._keeping_sequence_numbers(), self.env.cr.savepoint():
+                        intake.with_context(subscription_payment_bulk=False)._pay()
                 except UserError as error:
                     intake.write({"state": "error", "error": str(error)[:250]})
 
+    @contextmanager
+    def _keeping_sequence_numbers(self):
+        """Give back the journal numbers taken in a block that is rolled back, so the numbering has no gap.
+
+        Odoo keeps the last number it issued per sequence for the transaction (the
+        ``sequence.mixin`` entry of ``cr.precommit.data``); a rolled back savepoint
+        leaves that entry ahead of the database.
+        """
+        cache = self.env.cr.precommit.data.setdefault("sequence.mixin", {})
+        before = dict(cache)
+        try:
+            yield
+        except Exception:
+            cache.clear()
+            cache.update(before)
+            raise
+
     def _pay(self):
-        """Create and post one customer payment per intake, then reconcile them in one plan."""
-        payments = (
-            self.env["account.payment"]
-            .sudo()
-            .create(
-                [
+        """Create and post one customer payment per intake, then reconcile them in one plan.
+
+        With ``subscription_payment_bulk`` in the context (the file import), the payments
+        are posted and reconciled in bulk: the same rows Odoo's flow writes, in SQL per
+        batch (see ``account.payment._subscription_post_in_bulk`` and
+        ``account.move.line._subscription_reconcile_plan``), without chatter on each
+        payment and intake. Otherwise each goes through Odoo's ``create`` and ``action_post``.
+        """
+        bulk = bool(self.env.context.get("subscription_payment_bulk"))
+        vals_list = [
+            {
+                "payment_type": "inbound",
+                "partner_type": "customer",
+                "partner_id": intake.subscription_id.partner_id.commercial_partner_id.id,
+                "amount": intake.amount,
+                "date": intake.date,
+                "journal_id": intake.journal_id.id,
+                "company_id": intake.company_id.id,
+                "memo": " ".join(filter(None, [intake.subscription_id.name, intake.transaction_id])),
+            }
+            for intake in self
+        ]
+        if bulk:
+            quiet = {"tracking_disable": True, "mail_create_nolog": True, "mail_notrack": True}
+            payments = self.env["account.payment"].sudo().with_context(**quiet)._subscription_post_in_bulk(vals_list)
+            self._mark_paid_in_bulk(payments)
+        else:
+            payments = self.env["account.payment"].sudo().create(vals_list)
+            payments.action_post()
+            for intake, payment in zip(self, payments, strict=True):
+                intake.write(
                     {
-                        "payment_type": "inbound",
-                        "partner_type": "customer",
-                        "partner_id": intake.subscription_id.partner_id.commercial_partner_id.id,
-                        "amount": intake.amount,
-                        "date": intake.date,
-                        "journal_id": intake.journal_id.id,
-                        "company_id": intake.company_id.id,
-                        "memo": " ".join(filter(None, [intake.subscription_id.name, intake.transaction_id])),
+                        "state": "done",
+                        "payment_id": payment.id,
+                        "partner_id": intake.subscription_id.partner_id.id,
+                        "error": False,
                     }
-                    for intake in self
-                ]
+                )
+        self._reconcile_oldest_first(bulk=bulk)
+
+    def _mark_paid_in_bulk(self, payments):
+        """state, payment and customer of the paid intakes, in one UPDATE (no tracking message per intake)."""
+        self.flush_recordset()
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE subscription_payment_intake i
+                   SET state = 'done', payment_id = r.payment_id, partner_id = r.partner_id, error = NULL,
+                       write_uid = %(uid)s, write_date = now() at time zone 'UTC'
+                  FROM unnest(%(ids)s::int4[], %(payments)s::int4[], %(partners)s::int4[]) r(id, payment_id, partner_id)
+                 WHERE i.id = r.id
+                """,
+                uid=self.env.uid,
+                ids=self.ids,
+                payments=payments.ids,
+                partners=[intake.subscription_id.partner_id.id for intake in self],
             )
         )
-        payments.action_post()
-        for intake, payment in zip(self, payments, strict=True):
-            intake.write(
-                {
-                    "state": "done",
-                    "payment_id": payment.id,
-                    "partner_id": intake.subscription_id.partner_id.id,
-                    "error": False,
-                }
-            )
-        self._reconcile_oldest_first()
+        self.invalidate_recordset(["state", "payment_id", "partner_id", "error", "write_uid", "write_date"])
+        self.modified(["state", "payment_id", "partner_id", "error"])
 
-    def _reconcile_oldest_first(self):
+    def _reconcile_oldest_first(self, bulk=False):
         """Reconcile each subscription's new payments with its open invoices, oldest due date first.
 
         One group per subscription in a single reconciliation plan: Odoo matches the lines
@@ -294,7 +377,9 @@ class SubscriptionPaymentIntake(models.Model):
                 groups[sub] |= line
                 taken.add(line.id)
         plan = [lines for lines in groups.values() if len(lines.account_id) == 1 and len(lines) > 1]
-        if plan:
+        if plan and bulk:
+            self.env["account.move.line"].sudo()._subscription_reconcile_plan(plan)
+        elif plan:
             self.env["account.move.line"].sudo()._reconcile_plan(plan)
 
     def action_assign(self):

@@ -7,6 +7,7 @@ from . import test_price_revision
 from . import test_analysis
 from . import test_dunning
 from . import test_payment_import
+from . import test_payment_bulk_equivalence
 from . import test_terminal
 from . import test_suspension
 from . import test_collections_reports
