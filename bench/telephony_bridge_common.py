@@ -67,7 +67,9 @@ def drop_db(db):
 
 @contextlib.contextmanager
 def odoo_server(db, workers=0):
-    args = [f"--http-port={PORT}", "--log-level=warn", "--max-cron-threads=0", f"--db-filter=^{db}$"]
+    # A server dedicated to one database, as in production: --database without --db-filter,
+    # so Odoo does not ask PostgreSQL for its list of databases at every request.
+    args = [f"--http-port={PORT}", "--log-level=warn", "--max-cron-threads=0"]
     if workers:
         args += [f"--workers={workers}", "--limit-time-real=600", "--limit-time-cpu=600", "--db_maxconn=64"]
     process = subprocess.Popen(odoo_cmd(db, *args), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)

@@ -1,0 +1,165 @@
+"""Two cron workers bill the same month at the same time, each in its own process and transaction.
+
+Odoo's test framework runs every test inside one uncommitted transaction, so true
+concurrency cannot be shown there. This test installs subscription_billing on a
+database of its own, commits 120 active subscriptions (1 to 3 lines each), starts two
+processes that call ``_cron_generate_invoices`` together (small batches, so they
+interleave), and checks in the database that every subscription got exactly one
+invoice and no (line, period) was billed twice.
+"""
+
+import json
+import subprocess
+import sys
+import time
+import uuid
+from datetime import date
+from pathlib import Path
+
+import pytest
+from odoo_suite.collector import REPO, drop_database, pg_env, preflight
+
+SUBSCRIPTIONS = 120
+DAY = "2026-01-01"
+
+SETUP = f"""
+import sys
+from datetime import date
+import odoo
+from odoo import Command
+from odoo.modules.registry import Registry
+from odoo.tools import config
+config.parse_config(["-d", sys.argv[1], "--addons-path", sys.argv[2]])
+with Registry(sys.argv[1]).cursor() as cr:
+    env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {{"tracking_disable": True}})
+    product = env["product.product"].create({{"name": "Internet", "type": "service"}})
+    tariffs = env["subscription.tariff"].create(
+        [{{"name": name, "product_id": product.id, "price": price}} for name, price in
+         (("Fibre", 29.9), ("TV", 12.5), ("Static IP", 5.0))]
+    )
+    tariffs.price_history_ids.write({{"date_start": date(2020, 1, 1)}})
+    partners = env["res.partner"].create([{{"name": f"Customer {{n}}"}} for n in range({SUBSCRIPTIONS})])
+    env["subscription.subscription"].create([
+        {{"partner_id": partner.id, "date_start": date.fromisoformat("{DAY}"), "state": "active",
+          "line_ids": [Command.create({{"tariff_id": t.id}}) for t in tariffs[: 1 + n % 3]]}}
+        for n, partner in enumerate(partners)
+    ])
+"""
+
+WORKER = f"""
+import json, os, sys, time
+from datetime import date
+import odoo
+from odoo.modules.registry import Registry
+from odoo.tools import config
+config.parse_config(["-d", sys.argv[1], "--addons-path", sys.argv[2]])
+registry = Registry(sys.argv[1])
+while not os.path.exists(sys.argv[3]):  # both workers start together
+    time.sleep(0.01)
+with registry.cursor() as cr:
+    env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {{}})
+    run = env["subscription.subscription"]._cron_generate_invoices(
+        batch_size=5, time_budget=600, today=date.fromisoformat("{DAY}")
+    )
+    print("RESULT " + json.dumps({{"invoices": run.invoice_count, "failures": run.failure_count}}))
+"""
+
+
+def odoo_addons_path(config):
+    root = Path(preflight(config)["odoo"])
+    dirs = [p for p in (root / "odoo" / "addons", root / "addons") if p.is_dir()]
+    return ",".join(str(p) for p in [*dirs, REPO])
+
+
+def query(db, sql):
+    import psycopg2
+
+    env = pg_env()
+    with psycopg2.connect(dbname=db, host=env["PGHOST"], port=env["PGPORT"]) as conn, conn.cursor() as cr:
+        cr.execute(sql)
+        return cr.fetchall()
+
+
+@pytest.fixture(scope="module")
+def billing_db(tmp_path_factory, pytestconfig):
+    db = f"concurrency_{uuid.uuid4().hex[:8]}"
+    data_dir = tmp_path_factory.mktemp("odoo-data")
+    addons = odoo_addons_path(pytestconfig)
+    install = [
+        sys.executable,
+        "-c",
+        "import odoo.cli; odoo.cli.main()",
+        "-d",
+        db,
+        "-i",
+        "subscription_billing",
+        "--without-demo",
+        "all",
+        "--stop-after-init",
+        "--addons-path",
+        addons,
+        "--data-dir",
+        str(data_dir),
+        "--http-port",
+        "0",
+        "--log-level",
+        "warn",
+    ]
+    try:
+        proc = subprocess.run(install, env=pg_env(), capture_output=True, text=True, timeout=900, check=False)
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        setup = subprocess.run(
+            [sys.executable, "-c", SETUP, db, addons], env=pg_env(), capture_output=True, text=True, check=False
+        )
+        assert setup.returncode == 0, setup.stderr[-3000:]
+        yield db, addons
+    finally:
+        drop_database(db)
+
+
+def test_two_workers_at_once_bill_every_subscription_exactly_once(billing_db, tmp_path):
+    db, addons = billing_db
+    go = tmp_path / "go"
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-c", WORKER, db, addons, str(go)],
+            env=pg_env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _worker in range(2)
+    ]
+    time.sleep(3)  # let both load the registry
+    go.touch()
+    results = []
+    for worker in workers:
+        out, err = worker.communicate(timeout=600)
+        assert worker.returncode == 0, err[-3000:]
+        results.append(json.loads(next(line for line in out.splitlines() if line.startswith("RESULT "))[7:]))
+
+    invoices = [result["invoices"] for result in results]
+    assert sum(invoices) == SUBSCRIPTIONS
+    assert all(invoices), f"one worker billed nothing, they did not run together: {invoices}"
+    assert not any(result["failures"] for result in results)
+    [(invoiced_subscriptions, posted)] = query(
+        db,
+        """SELECT count(DISTINCT l.subscription_id), count(DISTINCT m.id) FROM account_move_line l
+             JOIN account_move m ON m.id = l.move_id
+            WHERE l.subscription_id IS NOT NULL AND m.state = 'posted'""",
+    )
+    assert (invoiced_subscriptions, posted) == (SUBSCRIPTIONS, SUBSCRIPTIONS)
+    duplicated = query(
+        db,
+        """SELECT subscription_line_id, subscription_date_from FROM account_move_line
+            WHERE subscription_line_id IS NOT NULL GROUP BY 1, 2 HAVING count(*) > 1""",
+    )
+    assert duplicated == []
+    [(lines, periods)] = query(
+        db,
+        """SELECT (SELECT count(*) FROM subscription_line),
+                  (SELECT count(*) FROM subscription_line_period WHERE period_start = '2026-01-01')""",
+    )
+    assert periods == lines == sum(1 + n % 3 for n in range(SUBSCRIPTIONS))
+    # Every line's billed_until moved to the end of January, once.
+    assert query(db, "SELECT DISTINCT billed_until FROM subscription_line") == [(date(2026, 1, 31),)]
