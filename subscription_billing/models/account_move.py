@@ -11,7 +11,7 @@ class AccountMove(models.Model):
     subscription_dunning_log_ids = fields.One2many("subscription.dunning.log", "move_id", "Reminders", readonly=True)
 
     def init(self):
-        super().init()
+        result = super().init()
         # Numbering each invoice at posting, Odoo first looks up the journal's latest
         # numbered entry by date (sequence.mixin via _get_last_sequence_domain: name not in
         # ('/', ''), ORDER BY date DESC LIMIT 1). No core index serves that order, so the
@@ -27,6 +27,7 @@ class AccountMove(models.Model):
             ["journal_id", "date DESC"],
             where="name IS NOT NULL AND name NOT IN ('/', '')",
         )
+        return result
 
     def _invoice_paid_hook(self):
         # A full payment reactivates a suspended subscription at once, not at the next cron.

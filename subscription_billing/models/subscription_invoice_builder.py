@@ -5,6 +5,7 @@ import psycopg2
 
 from odoo import Command, api, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 from odoo.tools.misc import format_date
 
 from ..tools import periods
@@ -316,8 +317,9 @@ class SubscriptionInvoiceBuilder(models.AbstractModel):
         templates = Move.create([vals_list[index] for index in template_indexes])
         template_of = {shapes[index]: move for index, move in zip(template_indexes, templates, strict=True)}
         copy_indexes = sorted(set(range(len(vals_list))) - set(template_indexes))
+        layouts = {move: self._shape_layout(move) for move in templates}
         copies = Move.with_context(skip_invoice_sync=True, check_move_validity=False).create(
-            [self._copied_shape_vals(vals_list[index], template_of[shapes[index]]) for index in copy_indexes]
+            [self._copied_shape_vals(vals_list[index], layouts[template_of[shapes[index]]]) for index in copy_indexes]
         )
         for index, move in zip(copy_indexes, copies, strict=True):
             self._check_same_shape(move, template_of[shapes[index]])
@@ -360,33 +362,62 @@ class SubscriptionInvoiceBuilder(models.AbstractModel):
         )
 
     @api.model
-    def _copied_shape_vals(self, vals, template):
-        """``vals`` with the journal items of ``template``: amounts and tags copied, labels kept."""
+    def _shape_layout(self, template):
+        """The journal items of ``template`` that its copies take over, as they are stored.
+
+        Values are read from the table, not the ORM: a float column Odoo left NULL reads
+        as 0.0 through the ORM, and the copy must leave it NULL too.
+        """
         product_lines = template.line_ids.filtered(lambda line: line.display_type == "product").sorted("sequence")
         other_lines = template.line_ids.filtered(lambda line: line.display_type not in PRODUCT_DISPLAY_TYPES)
-        partner = self.env["res.partner"].browse(vals["partner_id"]).commercial_partner_id
-        line_cmds = []
-        for cmd, line in zip(vals["invoice_line_ids"], product_lines, strict=True):
-            line_cmds.append(
-                Command.create(
-                    {
-                        **cmd[2],
-                        "sequence": line.sequence,
-                        "amount_currency": line.amount_currency,
-                        "balance": line.balance,
-                        "tax_tag_ids": [Command.set(line.tax_tag_ids.ids)],
-                    }
-                )
+        Line = self.env["account.move.line"]
+        columns = [fname for fname in COPIED_LINE_FIELDS if fname in Line._fields and Line._fields[fname].column_type]
+        self.env.cr.execute(
+            SQL(
+                "SELECT id, %s FROM account_move_line WHERE id = ANY(%s)",
+                SQL(", ").join(SQL.identifier(fname) for fname in columns),
+                other_lines.ids,
             )
+        )
+        stored = {row[0]: dict(zip(columns, row[1:], strict=True)) for row in self.env.cr.fetchall()}
+        others = []
         for line in other_lines:
-            line_vals = {"partner_id": partner.id}
+            line_vals = {}
             for fname in COPIED_LINE_FIELDS:
-                field = line._fields.get(fname)
-                if field is not None:
+                field = Line._fields.get(fname)
+                if field is None:
+                    continue
+                if field.column_type:
+                    value = stored[line.id][fname]
+                    if value is None:
+                        continue
+                    line_vals[fname] = field.convert_to_write(line[fname], line)
+                else:
                     line_vals[fname] = field.convert_to_write(line[fname], line)
             if line.display_type == "payment_term":
                 line_vals.pop("name", None)  # computed from the invoice's own payment reference
-            line_cmds.append(Command.create(line_vals))
+            others.append(line_vals)
+        products = [
+            {
+                "sequence": line.sequence,
+                "amount_currency": line.amount_currency,
+                "balance": line.balance,
+                "tax_tag_ids": [Command.set(line.tax_tag_ids.ids)],
+            }
+            for line in product_lines
+        ]
+        return products, others
+
+    @api.model
+    def _copied_shape_vals(self, vals, layout):
+        """``vals`` with the journal items of its shape's first invoice: amounts and tags copied, labels kept."""
+        products, others = layout
+        partner = self.env["res.partner"].browse(vals["partner_id"]).commercial_partner_id
+        line_cmds = [
+            Command.create({**cmd[2], **product_vals})
+            for cmd, product_vals in zip(vals["invoice_line_ids"], products, strict=True)
+        ]
+        line_cmds += [Command.create({**line_vals, "partner_id": partner.id}) for line_vals in others]
         copied = {key: value for key, value in vals.items() if key != "invoice_line_ids"}
         copied["line_ids"] = line_cmds
         return copied
