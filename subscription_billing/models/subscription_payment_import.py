@@ -87,6 +87,13 @@ class SubscriptionPaymentImport(models.Model):
                 self.env._("%(file)s cannot be imported: %(error)s", file=self.filename, error=error)
             ) from error
 
+    def write(self, vals):
+        result = super().write(vals)
+        if {"file", "mapping_id"} & set(vals) and "state" not in vals:
+            # Another file or mapping: the preview shown no longer says what posting would do.
+            self.filtered(lambda batch: batch.state == "previewed").state = "draft"
+        return result
+
     def action_preview(self):
         """Read the file and say, row by row, what posting it would do; nothing is posted."""
         for batch in self:
@@ -152,7 +159,8 @@ class SubscriptionPaymentImport(models.Model):
                     ),
                 )
             )
-        self.action_preview()
+        if self.state != "previewed":  # a preview of this very file and mapping is shown already
+            self.action_preview()
         known = self._known_transactions([r.values.get("transaction_id") for r in rows])
         # Rows of this import posted by an earlier, interrupted run (also those without a
         # transaction id, which the database cannot recognise by themselves).

@@ -117,6 +117,17 @@ class TestPaymentImport(SubscriptionBillingCommon):
         waiting.action_assign()
         self.assertEqual((waiting.state, waiting.match_method, waiting.payment_id.amount), ("done", "manual", 10.0))
 
+    def test_another_file_after_the_preview_is_previewed_again_when_posted(self):
+        batch = self._import(self._file())
+        self.assertEqual(len(batch.line_ids), 6)
+        contract = self.subs["contract"].name
+        one_row = f"Contract;Invoice;Ref;Phone;Payer;Sum;Date;Txn\n{contract};;;;;7,00;02.03.2026;N1\n"
+        batch.file = base64.b64encode(one_row.encode())
+        self.assertEqual(batch.state, "draft", "the preview shown was of the previous file")
+        batch.action_post()
+        self.assertEqual([(line.line, line.status, line.amount) for line in batch.line_ids], [(2, "new", 7.0)])
+        self.assertEqual(batch.intake_ids.mapped("amount"), [7.0])
+
     def test_reimporting_the_same_file_changes_nothing(self):
         self._import(self._file()).action_post()
         payments_before = self.env["account.payment"].search_count([])
