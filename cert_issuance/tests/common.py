@@ -15,27 +15,9 @@ class CertCommon(AccountTestInvoicingCommon):
         cls.company = cls.company_data["company"]
         cls.env.user.groups_id += cls.env.ref("cert_issuance.group_cert_issuance_manager")
         cls.company.cert_expiry_notice_days = "30,14,7,1"
-        cls.manager_a = new_test_user(
-            cls.env,
-            login="cert_manager_a",
-            groups="base.group_user,cert_issuance.group_cert_issuance_user",
-            company_id=cls.company.id,
-            company_ids=[Command.set(cls.company.ids)],
-        )
-        cls.manager_b = new_test_user(
-            cls.env,
-            login="cert_manager_b",
-            groups="base.group_user,cert_issuance.group_cert_issuance_user",
-            company_id=cls.company.id,
-            company_ids=[Command.set(cls.company.ids)],
-        )
-        cls.head = new_test_user(
-            cls.env,
-            login="cert_head",
-            groups="base.group_user,cert_issuance.group_cert_issuance_manager",
-            company_id=cls.company.id,
-            company_ids=[Command.set(cls.company.ids)],
-        )
+        cls.manager_a = cls._cert_user("cert_manager_a", "cert_issuance.group_cert_issuance_user")
+        cls.manager_b = cls._cert_user("cert_manager_b", "cert_issuance.group_cert_issuance_user")
+        cls.head = cls._cert_user("cert_head", "cert_issuance.group_cert_issuance_manager")
         cls.customer = cls.env["res.partner"].create(
             {"name": "Test Timber Co", "is_company": True, "company_registry": "11000003", "email": "bt@example.com"}
         )
@@ -54,6 +36,16 @@ class CertCommon(AccountTestInvoicingCommon):
         )
         cls.set_product = cls.env["product.product"].create(
             {"name": "Qualified E-Signature Set", "type": "service", "list_price": 95.0, "taxes_id": [Command.clear()]}
+        )
+
+    @classmethod
+    def _cert_user(cls, login, group):
+        return new_test_user(
+            cls.env,
+            login=login,
+            groups=f"base.group_user,{group}",
+            company_id=cls.company.id,
+            company_ids=[Command.set(cls.company.ids)],
         )
 
     @classmethod

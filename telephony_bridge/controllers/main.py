@@ -8,6 +8,16 @@ from odoo.http import request
 _logger = logging.getLogger(__name__)
 
 MAX_BODY = 256 * 1024
+# Routes that machines (a PBX, an SMS provider) post to: authenticated by their own
+# secret, no browser session or CSRF token, writing.
+MACHINE_WEBHOOK = {
+    "type": "http",
+    "auth": "none",
+    "methods": ["POST"],
+    "csrf": False,
+    "save_session": False,
+    "readonly": False,
+}
 
 
 def _json(status, **body):
@@ -15,15 +25,7 @@ def _json(status, **body):
 
 
 class TelephonyController(http.Controller):
-    @http.route(
-        "/telephony/pbx/<int:pbx_id>/event",
-        type="http",
-        auth="none",
-        methods=["POST"],
-        csrf=False,
-        save_session=False,
-        readonly=False,
-    )
+    @http.route("/telephony/pbx/<int:pbx_id>/event", **MACHINE_WEBHOOK)
     def pbx_event(self, pbx_id, **kwargs):
         """Receive one call event (or a JSON list of events) from a PBX.
 
@@ -61,15 +63,7 @@ class TelephonyController(http.Controller):
         except ValueError:
             return None, (400, "the body is not JSON")
 
-    @http.route(
-        "/telephony/sms/<int:provider_id>/status",
-        type="http",
-        auth="none",
-        methods=["POST"],
-        csrf=False,
-        save_session=False,
-        readonly=False,
-    )
+    @http.route("/telephony/sms/<int:provider_id>/status", **MACHINE_WEBHOOK)
     def sms_delivery_report(self, provider_id, **kwargs):
         """Delivery reports of an HTTP SMS provider (one JSON object or a list).
 

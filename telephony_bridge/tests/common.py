@@ -23,26 +23,9 @@ class TelephonyFixtures:
                 "company_id": cls.company.id,
             }
         )
-        cls.agent = new_test_user(
-            cls.env,
-            login="tel_agent",
-            name="Anna Agent",
-            groups="base.group_user,telephony_bridge.group_telephony_bridge_user",
-        )
-        cls.agent.telephony_extension = "101"
-        cls.colleague = new_test_user(
-            cls.env,
-            login="tel_colleague",
-            name="Carl Colleague",
-            groups="base.group_user,telephony_bridge.group_telephony_bridge_user",
-        )
-        cls.colleague.telephony_extension = "102"
-        cls.manager = new_test_user(
-            cls.env,
-            login="tel_manager",
-            name="Mona Manager",
-            groups="base.group_user,telephony_bridge.group_telephony_bridge_manager",
-        )
+        cls.agent = cls._telephony_user("tel_agent", "Anna Agent", "user", extension="101")
+        cls.colleague = cls._telephony_user("tel_colleague", "Carl Colleague", "user", extension="102")
+        cls.manager = cls._telephony_user("tel_manager", "Mona Manager", "manager")
         cls.customer = cls.env["res.partner"].create(
             {
                 "name": "Bäckerei Schulz",
@@ -54,6 +37,15 @@ class TelephonyFixtures:
         cls.contact = cls.env["res.partner"].create(
             {"name": "Petra Schulz", "parent_id": cls.customer.id, "mobile": "+49 (171) 555-0101"}
         )
+
+    @classmethod
+    def _telephony_user(cls, login, name, role, extension=None):
+        user = new_test_user(
+            cls.env, login=login, name=name, groups=f"base.group_user,telephony_bridge.group_telephony_bridge_{role}"
+        )
+        if extension:
+            user.telephony_extension = extension
+        return user
 
     def event(self, kind, seconds, call_id="call-1", pbx=None, **values):
         payload = {"call_id": call_id, "event": kind, "timestamp": 1772442000 + seconds}
