@@ -30,30 +30,33 @@ class TelephonyController(http.Controller):
         """Receive one call event (or a JSON list of events) from a PBX.
 
         Authenticated by the PBX's secret (token header or HMAC-SHA256 signature of
-        the raw body); runs as the superuser restricted to the PBX's company.
+        the raw body); runs as the superuser restricted to the PBX's company. The
+        PBX's settings come from the worker's cache, so the request's transaction
+        is still untouched when the events are folded into their calls.
         """
         env = request.env(user=SUPERUSER_ID)
-        pbx = env["telephony.pbx"].browse(pbx_id).exists()
-        payload, error = self._read_event_request(pbx)
+        config = env["telephony.pbx"]._webhook_config(pbx_id)
+        payload, error = self._read_event_request(config)
         if error:
             return _json(error[0], error=error[1])
         payloads = payload if isinstance(payload, list) else [payload]
-        pbx = pbx.with_company(pbx.company_id)
+        pbx = env["telephony.pbx"].browse(pbx_id).with_company(config.company_id)
         try:
             calls = pbx._process_event_payloads(payloads)
         except ValueError as exc:
+            request.env.cr.rollback()
             return _json(400, error=str(exc))
         if isinstance(payload, list):
             return _json(200, calls=calls)
         return _json(200, **calls[0])
 
     @staticmethod
-    def _read_event_request(pbx):
+    def _read_event_request(config):
         """Authenticate and decode the request: (payload, None) or (None, (status, message))."""
-        if not pbx or not pbx.active:
+        if not config:
             return None, (404, "unknown PBX")
         body = request.httprequest.get_data(cache=True)
-        denied = pbx._check_event_auth(request.httprequest.headers, body)
+        denied = config.check_auth(request.httprequest.headers, body)
         if denied:
             return None, denied
         if len(body) > MAX_BODY:

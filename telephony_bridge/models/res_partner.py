@@ -40,6 +40,13 @@ class ResPartner(models.Model):
                 create_column(self.env.cr, self._table, column, "varchar")
         return super()._auto_init()
 
+    def write(self, vals):
+        result = super().write(vals)
+        Company = self.env["res.company"].sudo()
+        if "country_id" in vals and Company.search_count([("partner_id", "in", self.ids)], limit=1):
+            self.env.registry.clear_cache()  # the PBXs' cached number region follows the company's country
+        return result
+
     def _telephony_region(self):
         """Default country (ISO code) used to read this partner's national numbers."""
         company = self.company_id or self.env.company

@@ -1,4 +1,6 @@
-from odoo import fields, models
+from odoo import api, fields, models, tools
+
+AGENT_FIELDS = {"telephony_extension", "company_ids", "active"}
 
 
 class ResUsers(models.Model):
@@ -10,3 +12,33 @@ class ResUsers(models.Model):
         copy=False,
         help="Internal extension of this user on the PBX: calls ringing there are shown to this user.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        users = super().create(vals_list)
+        if any(vals.get("telephony_extension") for vals in vals_list):
+            self.env.registry.clear_cache()  # _telephony_agent_id
+        return users
+
+    def write(self, vals):
+        result = super().write(vals)
+        if AGENT_FIELDS & set(vals):
+            self.env.registry.clear_cache()  # _telephony_agent_id
+        return result
+
+    def unlink(self):
+        with_extension = any(self.mapped("telephony_extension"))
+        result = super().unlink()
+        if with_extension:
+            self.env.registry.clear_cache()  # _telephony_agent_id
+        return result
+
+    @api.model
+    @tools.ormcache("extension", "company_id")
+    def _telephony_agent_id(self, extension, company_id):
+        """Id of the active user at ``extension`` in ``company_id`` (0 if none), cached per worker."""
+        return (
+            self.sudo()
+            .search([("telephony_extension", "=", extension), ("company_ids", "in", [company_id])], limit=1)
+            .id
+        )

@@ -1,10 +1,12 @@
 import logging
 from datetime import datetime
 
-from psycopg2.extensions import ISOLATION_LEVEL_READ_COMMITTED
+from psycopg2.extensions import ISOLATION_LEVEL_READ_COMMITTED, TRANSACTION_STATUS_IDLE
+from psycopg2.extras import Json as PsycopgJson
 
 from odoo import _, api, fields, models, modules
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 from ..tools import call_events, phone, support_time
 
@@ -78,7 +80,7 @@ class TelephonyCall(models.Model):
     processed = fields.Boolean(index=True, copy=False, tracking=True)
     processed_date = fields.Datetime(copy=False)
     processed_by_id = fields.Many2one("res.users", copy=False)
-    callback_call_id = fields.Many2one("telephony.call", string="Callback", copy=False)
+    callback_call_id = fields.Many2one("telephony.call", string="Callback", copy=False, index="btree_not_null")
     callback_delay_minutes = fields.Float(
         string="Callback Delay (min)",
         compute="_compute_callback_delay_minutes",
@@ -138,9 +140,13 @@ class TelephonyCall(models.Model):
     # ------------------------------------------------------------------
     # Event ingestion
     # ------------------------------------------------------------------
-    def _get_call_state(self):
-        self.ensure_one()
-        data = self.event_state or {}
+    # A PBX event is folded into its call by a handful of SQL statements on the
+    # call's row (lock or insert, one UPDATE), without the ORM's write: that path is
+    # taken hundreds of times a second. The columns written here are plain stored
+    # fields; the only stored computed field depending on them (the callback delay)
+    # is recomputed through the ORM when, rarely, it is concerned.
+    @staticmethod
+    def _call_state_from_json(data):
         if not data:
             return None
         key = data.get("extension_key")
@@ -158,6 +164,10 @@ class TelephonyCall(models.Model):
             transferred=bool(data.get("transferred")),
             recording_url=data.get("recording_url"),
         )
+
+    def _get_call_state(self):
+        self.ensure_one()
+        return self._call_state_from_json(self.event_state)
 
     @staticmethod
     def _serialize_call_state(state):
@@ -177,16 +187,17 @@ class TelephonyCall(models.Model):
             "recording_url": state.recording_url,
         }
 
-    def _prepare_state_values(self, pbx, state):
-        self.ensure_one()
+    @api.model
+    def _state_values(self, config, state, row):
+        """Column values of a call in ``state``; ``row`` holds the call's current
+        number, partner, extension and agent, so that lookups run only when they change."""
         direction = state.direction or "inbound"
         remote = state.caller if direction == "inbound" else state.callee
-        region = self.env.context.get("telephony_region") or pbx._region()
-        number = phone.normalize(remote, region)
+        number = phone.normalize(remote, config.region)
         extension = state.extension or (state.caller if direction == "outbound" else None)
         call_state = state.state
         vals = {
-            "event_state": self._serialize_call_state(state),
+            "event_state": PsycopgJson(self._serialize_call_state(state)),
             "direction": direction,
             "state": call_state,
             "caller_number": state.caller,
@@ -206,95 +217,153 @@ class TelephonyCall(models.Model):
             "transferred": state.transferred,
             "recording_url": state.recording_url,
             "extension": extension,
+            "partner_id": row["partner_id"],
+            "agent_id": row["agent_id"],
         }
-        if number.e164 != self.remote_e164 or (number.e164 and not self.partner_id):
-            partners = self.env["res.partner"]._telephony_find_by_number(number.e164, company=pbx.company_id)
-            vals["partner_id"] = partners[:1].id
-        if extension != self.extension:
-            vals["agent_id"] = self._find_agent(extension, pbx.company_id).id
+        if number.e164 != row["remote_e164"] or (number.e164 and not row["partner_id"]):
+            company = self.env["res.company"].browse(config.company_id)
+            partners = self.env["res.partner"]._telephony_find_by_number(number.e164, company=company)
+            vals["partner_id"] = partners[:1].id or None
+        if extension != row["extension"]:
+            vals["agent_id"] = self._find_agent(extension, config.company_id).id or None
         return vals
 
     @api.model
-    def _find_agent(self, extension, company):
+    def _find_agent(self, extension, company_id):
         if not extension:
             return self.env["res.users"]
-        return (
-            self.env["res.users"]
-            .sudo()
-            .search([("telephony_extension", "=", extension), ("company_ids", "in", company.ids)], limit=1)
-        )
+        return self.env["res.users"].browse(self.env["res.users"]._telephony_agent_id(extension, company_id))
 
     @api.model
-    def _ingest_events(self, pbx, events):
-        """Fold ``events`` into their calls of ``pbx`` and commit; return the calls' summaries.
+    def _ingest_events(self, config, events):
+        """Fold ``events`` into their calls of the PBX of ``config``; return the calls' summaries.
 
-        The work runs in a transaction of its own at READ COMMITTED isolation: two
-        deliveries of events of one call (a PBX retrying, duplicates arriving at the
-        same moment) then wait for each other on the unique index and the row lock
-        and see each other's result, instead of failing with serialization errors
-        and being replayed. Inside tests the test transaction is used as it is.
+        The work runs at READ COMMITTED isolation: two deliveries of events of one call
+        (a PBX retrying, duplicates arriving at the same moment) then wait for each
+        other on the unique index and the row lock and see each other's result,
+        instead of failing with serialization errors and being replayed. When the
+        current transaction has not run a statement yet (an HTTP request from a PBX:
+        the endpoint reads its PBX from the worker's cache) it is switched to that
+        isolation and the caller commits; otherwise a transaction of its own is used
+        and committed. Inside tests the test transaction is used as it is.
         """
         if modules.module.current_test or self.env.registry.in_test_mode():
-            return self._ingest_events_here(pbx, events)
-        region = pbx._region()  # read once, in the caller's already warm cache
-        with self.env.registry.cursor() as cr:
-            cr.connection.set_isolation_level(ISOLATION_LEVEL_READ_COMMITTED)
-            env = self.env(cr=cr, context=dict(self.env.context, telephony_region=region))
-            return env["telephony.call"]._ingest_events_here(pbx.with_env(env), events)
+            return self._ingest_events_here(config, events)
+        cr = self.env.cr
+        if cr._cnx.get_transaction_status() == TRANSACTION_STATUS_IDLE:
+            cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+            return self._ingest_events_here(config, events)
+        with self.env.registry.cursor() as own_cr:
+            own_cr.connection.set_isolation_level(ISOLATION_LEVEL_READ_COMMITTED)
+            return self.with_env(self.env(cr=own_cr))._ingest_events_here(config, events)
 
-    def _ingest_events_here(self, pbx, events):
-        summaries = []
-        for event in events:
-            call = self._ingest_event(pbx, event)
-            summaries.append({"id": call.id, "call_id": call.pbx_call_id, "state": call.state})
+    def _ingest_events_here(self, config, events):
+        # Lock the calls of a batch in one order (their call ids), so that two
+        # batches holding events of the same calls cannot deadlock; folding is
+        # order-independent, so the result is the same.
+        order = sorted(range(len(events)), key=lambda index: events[index].call_id)
+        summaries = [None] * len(events)
+        for index in order:
+            call_id, state = self._fold_event(config, events[index])
+            summaries[index] = {"id": call_id, "call_id": events[index].call_id, "state": state}
         return summaries
 
     @api.model
-    def _ingest_event(self, pbx, event):
-        """Fold ``event`` into the one call of ``pbx`` with its call id; return the call.
+    def _ingest_event(self, config, event):
+        """Fold ``event`` into the one call of the PBX of ``config``; return the call."""
+        return self.browse(self._fold_event(config, event)[0])
 
-        The row is inserted with ON CONFLICT DO NOTHING, then locked, so concurrent
-        deliveries serialize on it; a duplicate event changes nothing and writes nothing.
-        """
+    def _lock_call_row(self, config, pbx_call_id):
+        """The locked row of the call (inserted if new): id and what folding needs of it."""
         cr = self.env.cr
-        now = fields.Datetime.now()
+        select = """
+            SELECT id, event_state, remote_e164, partner_id, extension, agent_id, callback_call_id, is_callback
+              FROM telephony_call
+             WHERE pbx_id = %s AND pbx_call_id = %s
+               FOR UPDATE
+        """
+        cr.execute(select, [config.id, pbx_call_id])
+        row = cr.dictfetchone()
+        if row:
+            return row
         cr.execute(
             """
             INSERT INTO telephony_call
-                   (pbx_id, pbx_call_id, company_id, state, direction, processed,
-                    create_uid, create_date, write_uid, write_date)
-            VALUES (%s, %s, %s, 'ringing', 'inbound', false, %s, %s, %s, %s)
+                   (pbx_id, pbx_call_id, company_id, state, direction, processed, transferred, is_callback,
+                    callback_count, callback_delay_minutes, create_uid, create_date, write_uid, write_date)
+            VALUES (%s, %s, %s, 'ringing', 'inbound', false, false, false,
+                    0, 0.0, %s, now() AT TIME ZONE 'UTC', %s, now() AT TIME ZONE 'UTC')
             ON CONFLICT (pbx_id, pbx_call_id) DO NOTHING
+            RETURNING id
             """,
-            [pbx.id, event.call_id, pbx.company_id.id, self.env.uid, now, self.env.uid, now],
+            [config.id, pbx_call_id, config.company_id, self.env.uid, self.env.uid],
         )
-        cr.execute(
-            "SELECT id FROM telephony_call WHERE pbx_id = %s AND pbx_call_id = %s FOR UPDATE",
-            [pbx.id, event.call_id],
-        )
-        call = self.browse(cr.fetchone()[0]).with_context(tracking_disable=True, mail_notrack=True)
-        call.invalidate_recordset()
-        old = call._get_call_state()
+        inserted = cr.fetchone()
+        if inserted:
+            return dict.fromkeys(("event_state", "remote_e164", "partner_id", "extension", "agent_id",
+                                  "callback_call_id"), None) | {"id": inserted[0], "is_callback": False}  # fmt: skip
+        # inserted by a concurrent delivery in the meantime: wait for it and take its row
+        cr.execute(select, [config.id, pbx_call_id])
+        return cr.dictfetchone()
+
+    def _fold_event(self, config, event):
+        """Fold ``event`` into its call; return (call id, call state).
+
+        A duplicate event changes nothing and writes nothing.
+        """
+        row = self._lock_call_row(config, event.call_id)
+        old = self._call_state_from_json(row["event_state"])
         new = call_events.merge(old, event)
         if old == new:
-            return call
-        call.write(call._prepare_state_values(pbx, new))
-        call._after_event(event, old, new)
-        return call
+            return row["id"], new.state
+        vals = self._state_values(config, new, row)
+        self.env.cr.execute(
+            SQL(
+                "UPDATE telephony_call SET %s, write_uid = %s, write_date = now() AT TIME ZONE 'UTC' WHERE id = %s",
+                SQL(", ").join(SQL("%s = %s", SQL.identifier(name), value) for name, value in vals.items()),
+                self.env.uid,
+                row["id"],
+            )
+        )
+        call = self.browse(row["id"]).with_context(tracking_disable=True, mail_notrack=True)
+        call.invalidate_recordset()
+        dependencies = []
+        if row["callback_call_id"] and (old.start if old else None) != new.start:
+            dependencies.append("start_date")
+        if row["is_callback"] and (old.answer if old else None) != new.answer:
+            dependencies.append("answer_date")
+        if dependencies:
+            call.modified(dependencies)  # the callback delay of the calls concerned
+        call._after_event(config, event, old, new, vals)
+        return row["id"], new.state
 
-    def _after_event(self, event, old, new):
+    def _after_event(self, config, event, old, new, vals):
+        """What an event sets off: ring the agent, settle missed calls, count support time."""
         self.ensure_one()
-        if event.kind == call_events.RINGING and self.direction == "inbound" and new.state == "ringing":
-            agent = self.agent_id
-            if event.extension and event.extension != self.extension:
-                agent = self._find_agent(event.extension, self.company_id)
+        if event.kind == call_events.RINGING and vals["direction"] == "inbound" and new.state == "ringing":
+            agent = self._find_agent(event.extension or vals["extension"], config.company_id)
             if agent:
                 self._notify_incoming_call(agent)
         old_state = old.state if old else None
-        if self.direction == "outbound" and new.state == "answered" and old_state != "answered":
+        if vals["direction"] == "outbound" and new.state == "answered" and old_state != "answered":
             self._mark_missed_calls_called_back()
-        if new.state == "answered" and new.end and not (old and old.end and old.answer):
+        ended_answered = new.state == "answered" and new.end and not (old and old.end and old.answer)
+        if ended_answered and vals["partner_id"] and self._partner_has_support_package(vals["partner_id"]):
             self._consume_support_time()
+
+    def _partner_has_support_package(self, partner_id):
+        """Whether the customer of ``partner_id`` has any prepaid support package (one index lookup)."""
+        self.env.cr.execute(
+            """
+            SELECT 1
+              FROM res_partner partner
+              JOIN telephony_support_package package ON package.partner_id = partner.commercial_partner_id
+             WHERE partner.id = %s AND package.active
+             LIMIT 1
+            """,
+            [partner_id],
+        )
+        return bool(self.env.cr.fetchone())
 
     def _consume_support_time(self):
         """Count the talk time of ended answered calls on the customer's prepaid package."""

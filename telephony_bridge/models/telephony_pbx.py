@@ -2,10 +2,11 @@ import hashlib
 import hmac
 import logging
 import secrets
+from typing import NamedTuple
 
 import requests
 
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, tools
 from odoo.exceptions import UserError
 
 from ..tools import call_events, phone
@@ -15,6 +16,39 @@ _logger = logging.getLogger(__name__)
 
 def _new_secret():
     return secrets.token_urlsafe(32)
+
+
+class WebhookConfig(NamedTuple):
+    """What the event endpoint needs of a PBX, kept in each worker's cache."""
+
+    id: int
+    company_id: int
+    auth: str
+    secret: str
+    event_format: str
+    region: str | None
+
+    def check_auth(self, headers, body):
+        """Return None when the request is authentic, else (http status, message).
+
+        Missing credentials: 401. Wrong credentials: 403. Compared in constant time.
+        """
+        if self.auth == "hmac":
+            signature = (headers.get("X-Telephony-Signature") or "").strip()
+            if not signature:
+                return 401, "missing X-Telephony-Signature header"
+            if signature.startswith("sha256="):
+                signature = signature[len("sha256=") :]
+            expected = hmac.new(self.secret.encode(), body, hashlib.sha256).hexdigest()
+            if not hmac.compare_digest(expected, signature.lower()):
+                return 403, "wrong signature"
+            return None
+        token = (headers.get("X-Telephony-Token") or "").strip()
+        if not token:
+            return 401, "missing X-Telephony-Token header"
+        if not hmac.compare_digest(self.secret.encode(), token.encode()):
+            return 403, "wrong token"
+        return None
 
 
 class TelephonyPbx(models.Model):
@@ -87,29 +121,46 @@ class TelephonyPbx(models.Model):
         self.ensure_one()
         return "twilio" if self.pbx_type == "twilio" else "generic"
 
-    def _check_event_auth(self, headers, body):
-        """Return None when the request is authentic, else (http status, message).
+    @api.model_create_multi
+    def create(self, vals_list):
+        pbxs = super().create(vals_list)
+        self.env.registry.clear_cache()  # _webhook_config
+        return pbxs
 
-        Missing credentials: 401. Wrong credentials: 403. Compared in constant time.
+    def write(self, vals):
+        result = super().write(vals)
+        self.env.registry.clear_cache()  # _webhook_config
+        return result
+
+    def unlink(self):
+        result = super().unlink()
+        self.env.registry.clear_cache()  # _webhook_config
+        return result
+
+    @api.model
+    @tools.ormcache("pbx_id")
+    def _webhook_config(self, pbx_id):
+        """The :class:`WebhookConfig` of PBX ``pbx_id``, or None if unknown or archived.
+
+        Cached per worker, so a PBX event costs no query before the call itself; any
+        change of a PBX, of a company's phone country or of a company's country clears it.
         """
-        self.ensure_one()
-        secret = self.sudo().webhook_secret or ""
-        if self.webhook_auth == "hmac":
-            signature = (headers.get("X-Telephony-Signature") or "").strip()
-            if not signature:
-                return 401, "missing X-Telephony-Signature header"
-            if signature.startswith("sha256="):
-                signature = signature[len("sha256=") :]
-            expected = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-            if not hmac.compare_digest(expected, signature.lower()):
-                return 403, "wrong signature"
+        pbx = self.sudo().browse(pbx_id).exists()
+        if not pbx or not pbx.active:
             return None
-        token = (headers.get("X-Telephony-Token") or "").strip()
-        if not token:
-            return 401, "missing X-Telephony-Token header"
-        if not hmac.compare_digest(secret.encode(), token.encode()):
-            return 403, "wrong token"
-        return None
+        return WebhookConfig(
+            id=pbx.id,
+            company_id=pbx.company_id.id,
+            auth=pbx.webhook_auth,
+            secret=pbx.webhook_secret or "",
+            event_format=pbx._event_format(),
+            region=pbx._region(),
+        )
+
+    def _check_event_auth(self, headers, body):
+        """Return None when the request is authentic, else (http status, message)."""
+        self.ensure_one()
+        return self._webhook_config(self.id).check_auth(headers, body)
 
     def _process_event_payloads(self, payloads):
         """Parse JSON events and fold them into their calls; return the calls' summaries.
@@ -118,9 +169,12 @@ class TelephonyPbx(models.Model):
         raises ValueError (with a message for the PBX) and nothing is recorded.
         """
         self.ensure_one()
+        config = self._webhook_config(self.id)
+        if not config:
+            raise ValueError(f"the PBX {self.id} is archived")
         now = fields.Datetime.now()
-        events = [call_events.parse_event(payload, self._event_format(), now=now) for payload in payloads]
-        return self.env["telephony.call"]._ingest_events(self, events)
+        events = [call_events.parse_event(payload, config.event_format, now=now) for payload in payloads]
+        return self.env["telephony.call"]._ingest_events(config, events)
 
     def _process_event_payload(self, payload):
         """Fold one JSON event into its call; return the call (used by tests and scripts)."""
@@ -218,7 +272,7 @@ class TelephonyPbx(models.Model):
             while True:
                 for message in messages:
                     for event in tracker.feed(message):
-                        pbx.env["telephony.call"]._ingest_event(pbx, event)
+                        pbx.env["telephony.call"]._ingest_event(pbx._webhook_config(pbx.id), event)
                         handled += 1
                         if commit:
                             pbx.env.cr.commit()  # pylint: disable=invalid-commit
