@@ -77,13 +77,40 @@ class ResPartner(models.Model):
         ``company`` restricts to the partners that company may see (the PBX's company
         when called from an endpoint running without a user).
         """
-        e164 = phone.to_e164(number, region)
+        return self._telephony_find_by_e164(phone.to_e164(number, region), company=company)
+
+    @api.model
+    def _telephony_find_by_e164(self, e164, company=None):
+        """:meth:`_telephony_find_by_number` for a number already in E.164 form."""
         if not e164:
             return self.browse()
         domain = ["|", ("phone_e164", "=", e164), ("mobile_e164", "=", e164)]
         if company:
             domain += [("company_id", "in", [company.id, False])]
         return self.search(domain, order="is_company desc, id")
+
+    @api.model
+    def _telephony_caller_id(self, e164, company_id):
+        """Id of the first partner :meth:`_telephony_find_by_e164` finds (0 if none), without
+        access rules: the privileged lookup of call-event ingestion, one SQL statement
+        (the ORM's search costs more than the rest of an event's work)."""
+        if not e164:
+            return 0
+        self.flush_model(["phone_e164", "mobile_e164", "active", "company_id", "is_company"])
+        self.env.cr.execute(
+            """
+            SELECT id
+              FROM res_partner
+             WHERE (phone_e164 = %(number)s OR mobile_e164 = %(number)s)
+               AND active
+               AND (company_id = %(company)s OR company_id IS NULL)
+          ORDER BY is_company DESC, id
+             LIMIT 1
+            """,
+            {"number": e164, "company": company_id},
+        )
+        row = self.env.cr.fetchone()
+        return row[0] if row else 0
 
     def _telephony_caller_summary(self):
         """What an agent sees about a caller when the phone rings.

@@ -1,18 +1,88 @@
+import functools
 import logging
 from datetime import datetime
 
-from psycopg2.extensions import ISOLATION_LEVEL_READ_COMMITTED, TRANSACTION_STATUS_IDLE
+from psycopg2.extensions import (
+    ISOLATION_LEVEL_READ_COMMITTED,
+    ISOLATION_LEVEL_REPEATABLE_READ,
+    TRANSACTION_STATUS_IDLE,
+)
 from psycopg2.extras import Json as PsycopgJson
 
 from odoo import _, api, fields, models, modules
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools.sql import drop_index, make_index_name
 
 from ..tools import call_events, phone, support_time
 
 _logger = logging.getLogger(__name__)
 
 INCOMING_CALL_NOTIFICATION = "telephony_bridge/incoming_call"
+
+# Columns of telephony_call written from the folded events of a call (TelephonyCall._state_values).
+STATE_COLUMNS = (
+    "event_state",
+    "direction",
+    "state",
+    "caller_number",
+    "callee_number",
+    "remote_number",
+    "remote_e164",
+    "number_kind",
+    "start_date",
+    "answer_date",
+    "end_date",
+    "ring_seconds",
+    "talk_seconds",
+    "talk_minutes",
+    "answered_rate",
+    "missed_rate",
+    "hangup_cause",
+    "transferred",
+    "recording_url",
+    "extension",
+    "partner_id",
+    "agent_id",
+)
+# What folding an event reads of the call's row, besides its id.
+_LOCKED_COLUMNS = (
+    "event_state",
+    "remote_e164",
+    "partner_id",
+    "extension",
+    "agent_id",
+    "callback_call_id",
+    "is_callback",
+)
+# The row of a call before any event: nothing known.
+_NEW_ROW = dict.fromkeys(_LOCKED_COLUMNS) | {"is_callback": False}
+_NEW_CALL_VALUES = dict.fromkeys(STATE_COLUMNS) | {
+    "direction": "inbound",
+    "state": "ringing",
+    "ring_seconds": 0,
+    "talk_seconds": 0,
+    "talk_minutes": 0.0,
+    "answered_rate": 0.0,
+    "missed_rate": 0.0,
+    "transferred": False,
+}
+_INSERT_CALL = f"""
+    INSERT INTO telephony_call
+           (pbx_id, pbx_call_id, company_id, create_uid, write_uid, create_date, write_date,
+            processed, is_callback, callback_count, callback_delay_minutes, {", ".join(STATE_COLUMNS)})
+    VALUES (%s, %s, %s, %s, %s, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC',
+            false, false, 0, 0.0, {", ".join(["%s"] * len(STATE_COLUMNS))})
+    ON CONFLICT (pbx_id, pbx_call_id) DO NOTHING
+    RETURNING id
+"""
+_SELECT_LOCKED = (
+    f"SELECT id, {', '.join(_LOCKED_COLUMNS)} FROM telephony_call WHERE pbx_id = %s AND pbx_call_id = %s FOR UPDATE"
+)
+_UPDATE_STATE = (
+    "UPDATE telephony_call SET "
+    + ", ".join(f'"{column}" = %s' for column in STATE_COLUMNS)
+    + ", write_uid = %s, write_date = now() AT TIME ZONE 'UTC' WHERE id = %s"
+)
 
 
 def _dt(value):
@@ -30,10 +100,15 @@ class TelephonyCall(models.Model):
     _order = "start_date desc, id desc"
     _rec_name = "remote_number"
 
-    pbx_id = fields.Many2one("telephony.pbx", string="PBX", required=True, ondelete="cascade", index=True)
+    # Indexes: this table takes an UPDATE per call event, and every index is written
+    # again by an UPDATE that changes one of its columns. Only selective lookups have
+    # one: the call id (the unique constraint, which also serves pbx_id), the number,
+    # contact, agent, start date and callback. Direction, state, processed and company
+    # select large shares of the table and are not indexed.
+    pbx_id = fields.Many2one("telephony.pbx", string="PBX", required=True, ondelete="cascade")
     pbx_call_id = fields.Char(string="PBX Call ID", required=True, readonly=True)
-    company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
-    direction = fields.Selection([("inbound", "Incoming"), ("outbound", "Outgoing")], default="inbound", index=True)
+    company_id = fields.Many2one("res.company", required=True, readonly=True)
+    direction = fields.Selection([("inbound", "Incoming"), ("outbound", "Outgoing")], default="inbound")
     state = fields.Selection(
         [
             ("ringing", "Ringing"),
@@ -44,7 +119,6 @@ class TelephonyCall(models.Model):
         ],
         required=True,
         default="ringing",
-        index=True,
     )
     caller_number = fields.Char(help="Number of the caller as the PBX sent it.")
     callee_number = fields.Char(string="Called Number", help="Number called as the PBX sent it.")
@@ -77,7 +151,7 @@ class TelephonyCall(models.Model):
     transferred = fields.Boolean()
     recording_url = fields.Char(string="Recording")
     note = fields.Text(string="Notes")
-    processed = fields.Boolean(index=True, copy=False, tracking=True)
+    processed = fields.Boolean(copy=False, tracking=True)
     processed_date = fields.Datetime(copy=False)
     processed_by_id = fields.Many2one("res.users", copy=False)
     callback_call_id = fields.Many2one("telephony.call", string="Callback", copy=False, index="btree_not_null")
@@ -105,6 +179,12 @@ class TelephonyCall(models.Model):
             "A PBX call id is logged once per PBX.",
         )
     ]
+
+    def init(self):
+        result = super().init()
+        for column in ("pbx_id", "company_id", "direction", "state", "processed"):  # indexed by earlier versions
+            drop_index(self.env.cr, make_index_name(self._table, column), self._table)
+        return result
 
     @api.depends("remote_e164", "company_id")
     def _compute_matched_partner_ids(self):
@@ -221,9 +301,7 @@ class TelephonyCall(models.Model):
             "agent_id": row["agent_id"],
         }
         if number.e164 != row["remote_e164"] or (number.e164 and not row["partner_id"]):
-            company = self.env["res.company"].browse(config.company_id)
-            partners = self.env["res.partner"]._telephony_find_by_number(number.e164, company=company)
-            vals["partner_id"] = partners[:1].id or None
+            vals["partner_id"] = self.env["res.partner"]._telephony_caller_id(number.e164, config.company_id) or None
         if extension != row["extension"]:
             vals["agent_id"] = self._find_agent(extension, config.company_id).id or None
         return vals
@@ -242,16 +320,21 @@ class TelephonyCall(models.Model):
         (a PBX retrying, duplicates arriving at the same moment) then wait for each
         other on the unique index and the row lock and see each other's result,
         instead of failing with serialization errors and being replayed. When the
-        current transaction has not run a statement yet (an HTTP request from a PBX:
-        the endpoint reads its PBX from the worker's cache) it is switched to that
-        isolation and the caller commits; otherwise a transaction of its own is used
-        and committed. Inside tests the test transaction is used as it is.
+        current transaction has not started yet (an HTTP request from a PBX: the
+        endpoint reads its PBX from the worker's cache) it starts at that isolation
+        and the caller commits; otherwise a transaction of its own is used and
+        committed. Inside tests the test transaction is used as it is.
         """
         if modules.module.current_test or self.env.registry.in_test_mode():
             return self._ingest_events_here(config, events)
         cr = self.env.cr
-        if cr._cnx.get_transaction_status() == TRANSACTION_STATUS_IDLE:
-            cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+        connection = cr._cnx
+        if connection.get_transaction_status() == TRANSACTION_STATUS_IDLE:
+            # psycopg2 sends the isolation with its BEGIN; the cursor's next
+            # transactions are Odoo's usual REPEATABLE READ again.
+            connection.set_isolation_level(ISOLATION_LEVEL_READ_COMMITTED)
+            for hooks in (cr.postcommit, cr.postrollback):
+                hooks.add(functools.partial(connection.set_isolation_level, ISOLATION_LEVEL_REPEATABLE_READ))
             return self._ingest_events_here(config, events)
         with self.env.registry.cursor() as own_cr:
             own_cr.connection.set_isolation_level(ISOLATION_LEVEL_READ_COMMITTED)
@@ -273,60 +356,31 @@ class TelephonyCall(models.Model):
         """Fold ``event`` into the one call of the PBX of ``config``; return the call."""
         return self.browse(self._fold_event(config, event)[0])
 
-    def _lock_call_row(self, config, pbx_call_id):
-        """The locked row of the call (inserted if new): id and what folding needs of it."""
-        cr = self.env.cr
-        select = """
-            SELECT id, event_state, remote_e164, partner_id, extension, agent_id, callback_call_id, is_callback
-              FROM telephony_call
-             WHERE pbx_id = %s AND pbx_call_id = %s
-               FOR UPDATE
-        """
-        cr.execute(select, [config.id, pbx_call_id])
-        row = cr.dictfetchone()
-        if row:
-            return row
-        cr.execute(
-            """
-            INSERT INTO telephony_call
-                   (pbx_id, pbx_call_id, company_id, state, direction, processed, transferred, is_callback,
-                    callback_count, callback_delay_minutes, create_uid, create_date, write_uid, write_date)
-            VALUES (%s, %s, %s, 'ringing', 'inbound', false, false, false,
-                    0, 0.0, %s, now() AT TIME ZONE 'UTC', %s, now() AT TIME ZONE 'UTC')
-            ON CONFLICT (pbx_id, pbx_call_id) DO NOTHING
-            RETURNING id
-            """,
-            [config.id, pbx_call_id, config.company_id, self.env.uid, self.env.uid],
-        )
-        inserted = cr.fetchone()
-        if inserted:
-            return dict.fromkeys(("event_state", "remote_e164", "partner_id", "extension", "agent_id",
-                                  "callback_call_id"), None) | {"id": inserted[0], "is_callback": False}  # fmt: skip
-        # inserted by a concurrent delivery in the meantime: wait for it and take its row
-        cr.execute(select, [config.id, pbx_call_id])
-        return cr.dictfetchone()
-
     def _fold_event(self, config, event):
         """Fold ``event`` into its call; return (call id, call state).
 
-        A duplicate event changes nothing and writes nothing.
+        The first event of a call (a ringing one, usually) inserts the call with its
+        values in one statement. Any other event locks the call's row, folds itself
+        into the state stored there and writes the result; a duplicate changes
+        nothing and writes nothing.
         """
+        self.flush_model(_LOCKED_COLUMNS)  # what an earlier event of a batch changed through the ORM
+        if event.kind == call_events.RINGING:
+            new = call_events.merge(None, event)
+            vals = self._state_values(config, new, _NEW_ROW)
+            call_id = self._insert_call(config, event.call_id, vals)
+            if call_id:
+                self.browse(call_id)._after_event(config, event, None, new, vals)
+                return call_id, new.state
         row = self._lock_call_row(config, event.call_id)
         old = self._call_state_from_json(row["event_state"])
         new = call_events.merge(old, event)
         if old == new:
             return row["id"], new.state
         vals = self._state_values(config, new, row)
-        self.env.cr.execute(
-            SQL(
-                "UPDATE telephony_call SET %s, write_uid = %s, write_date = now() AT TIME ZONE 'UTC' WHERE id = %s",
-                SQL(", ").join(SQL("%s = %s", SQL.identifier(name), value) for name, value in vals.items()),
-                self.env.uid,
-                row["id"],
-            )
-        )
-        call = self.browse(row["id"]).with_context(tracking_disable=True, mail_notrack=True)
-        call.invalidate_recordset()
+        self.env.cr.execute(_UPDATE_STATE, [*(vals[column] for column in STATE_COLUMNS), self.env.uid, row["id"]])
+        call = self.browse(row["id"])
+        call.invalidate_recordset([*STATE_COLUMNS, "write_uid", "write_date"])
         dependencies = []
         if row["callback_call_id"] and (old.start if old else None) != new.start:
             dependencies.append("start_date")
@@ -337,6 +391,31 @@ class TelephonyCall(models.Model):
         call._after_event(config, event, old, new, vals)
         return row["id"], new.state
 
+    def _insert_call(self, config, pbx_call_id, vals):
+        """Insert the call with ``vals``; return its id, or None when the call exists already."""
+        self.env.cr.execute(
+            _INSERT_CALL,
+            [config.id, pbx_call_id, config.company_id, self.env.uid, self.env.uid]
+            + [vals[column] for column in STATE_COLUMNS],
+        )
+        inserted = self.env.cr.fetchone()
+        return inserted[0] if inserted else None
+
+    def _lock_call_row(self, config, pbx_call_id):
+        """The locked row of the call (inserted if new): id and what folding needs of it."""
+        cr = self.env.cr
+        cr.execute(_SELECT_LOCKED, [config.id, pbx_call_id])
+        row = cr.dictfetchone()
+        if row:
+            return row
+        call_id = self._insert_call(config, pbx_call_id, _NEW_CALL_VALUES)
+        if call_id:
+            return dict(_NEW_ROW, id=call_id)
+        # inserted by a concurrent delivery in the meantime: the insertion waited for
+        # it to commit; take its row
+        cr.execute(_SELECT_LOCKED, [config.id, pbx_call_id])
+        return cr.dictfetchone()
+
     def _after_event(self, config, event, old, new, vals):
         """What an event sets off: ring the agent, settle missed calls, count support time."""
         self.ensure_one()
@@ -345,14 +424,20 @@ class TelephonyCall(models.Model):
             if agent:
                 self._notify_incoming_call(agent)
         old_state = old.state if old else None
-        if vals["direction"] == "outbound" and new.state == "answered" and old_state != "answered":
-            self._mark_missed_calls_called_back()
+        calls_back = vals["direction"] == "outbound" and new.state == "answered" and old_state != "answered"
         ended_answered = new.state == "answered" and new.end and not (old and old.end and old.answer)
-        if ended_answered and vals["partner_id"] and self._partner_has_support_package(vals["partner_id"]):
-            self._consume_support_time()
+        counts_time = ended_answered and vals["partner_id"] and self._partner_has_support_package(vals["partner_id"])
+        if calls_back or counts_time:
+            quiet = self.with_context(tracking_disable=True, mail_notrack=True)
+            if calls_back:
+                quiet._mark_missed_calls_called_back()
+            if counts_time:
+                quiet._consume_support_time()
 
     def _partner_has_support_package(self, partner_id):
         """Whether the customer of ``partner_id`` has any prepaid support package (one index lookup)."""
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
+        self.env["telephony.support.package"].flush_model(["partner_id", "active"])
         self.env.cr.execute(
             """
             SELECT 1

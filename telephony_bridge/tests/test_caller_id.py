@@ -23,6 +23,16 @@ class TestCallerId(TelephonyCase):
         found = self.env["res.partner"]._telephony_find_by_number("030/1234567", "DE")
         self.assertEqual(found, self.customer | other)
         self.assertEqual(found[0], self.customer, "the company comes first")
+        company_id = self.env.company.id
+        self.assertEqual(
+            self.env["res.partner"]._telephony_caller_id("+49301234567", company_id),
+            self.customer.id,
+            "call events link the same partner as the lookup of the screen",
+        )
+        self.customer.active = False
+        self.assertEqual(self.env["res.partner"]._telephony_caller_id("+49301234567", company_id), other.id)
+        other.company_id = self.env["res.company"].create({"name": "Other Telecom"})
+        self.assertEqual(self.env["res.partner"]._telephony_caller_id("+49301234567", company_id), 0)
 
     def test_unknown_anonymous_and_malformed_numbers_find_nobody(self):
         Partner = self.env["res.partner"]

@@ -10,6 +10,7 @@ international, ``00`` prefix, spaces, dashes, brackets, dots) and says what it i
 Nothing raises: a PBX sends what it sends, and every call must still be logged.
 """
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -93,8 +94,12 @@ def _parse(compact, region):
     return None
 
 
+@functools.lru_cache(maxsize=4096)
 def normalize(raw, region=None):
-    """Classify and normalize ``raw``; ``region`` is the default country (``"DE"``)."""
+    """Classify and normalize ``raw``; ``region`` is the default country (``"DE"``).
+
+    Remembers the last few thousand answers: every event of a call carries its number.
+    """
     text = "" if raw is None else str(raw).strip()
     if text.lower() in ANONYMOUS_WORDS or text.strip("<>").lower() in ANONYMOUS_WORDS:
         return PhoneNumber(text, ANONYMOUS)
