@@ -112,6 +112,15 @@ def create_pbx(url, db):
     )
 
 
+def create_agent(url, db, extension):
+    """An internal user at ``extension``: incoming calls ringing there notify this user."""
+    common = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/common")
+    uid = common.authenticate(db, "admin", "admin", {})
+    models = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/object")
+    values = {"name": f"Agent {extension}", "login": f"agent{extension}", "telephony_extension": extension}
+    return models.execute_kw(db, uid, "admin", "res.users", "create", [values])
+
+
 def percentile(values, fraction):
     ordered = sorted(values)
     if not ordered:

@@ -2,8 +2,10 @@
 
     python3 bench/telephony_bridge_ingest.py [--seconds 60] [--clients 8] [--workers 4] [--batch 1]
 
-Creates its own database (bench_tel_ingest) with 10,000 partners, starts Odoo in
-multi-worker mode on 127.0.0.1 and runs ``--clients`` client threads for
+Creates its own database (bench_tel_ingest) with 10,000 partners and an agent at
+extension 101 (so every ringing call sends the agent's browser a notification with the
+caller's card, unless --no-agent), starts Odoo in multi-worker mode on 127.0.0.1 and
+runs ``--clients`` client threads for
 ``--seconds``. Each client plays calls of three events (ringing, answered, hangup;
 one call in five delivers hangup before answered) and sends every event (or the
 share given by --duplicates) twice at the same time over two connections, as a PBX
@@ -30,7 +32,16 @@ from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
 import requests
-from telephony_bridge_common import SECRET, create_db, create_pbx, drop_db, odoo_server, percentile, psql
+from telephony_bridge_common import (
+    SECRET,
+    create_agent,
+    create_db,
+    create_pbx,
+    drop_db,
+    odoo_server,
+    percentile,
+    psql,
+)
 
 DB = "bench_tel_ingest"
 PARTNERS = 10_000
@@ -122,6 +133,30 @@ class Client(threading.Thread):
                 self.stats["calls"].update(call_id for call_id, _events in calls)
 
 
+def check_database(pbx_id, sent, with_agent):
+    """Print what the database holds: one right call per call id sent, one notification per call."""
+
+    def count(sql):
+        return int(psql(DB, sql, fetch=True))
+
+    rows = count(f"SELECT count(*) FROM telephony_call WHERE pbx_id = {pbx_id}")
+    duplicated = count(
+        "SELECT count(*) FROM (SELECT pbx_call_id FROM telephony_call GROUP BY pbx_id, pbx_call_id "
+        "HAVING count(*) > 1) AS d"
+    )
+    wrong = count(
+        f"SELECT count(*) FROM telephony_call WHERE pbx_id = {pbx_id} "
+        "AND (state != 'answered' OR talk_seconds != 60 OR ring_seconds != 4 OR partner_id IS NULL)"
+    )
+    print(f"  database: {rows} calls for {sent} call ids sent: lost {sent - rows}, "
+          f"duplicated {duplicated}, with a wrong state/duration/partner {wrong}")  # fmt: skip
+    if with_agent:
+        notifications = "FROM bus_bus WHERE message::jsonb->>'type' = 'telephony_bridge/incoming_call'"
+        total = count(f"SELECT count(*) {notifications}")
+        distinct = count(f"SELECT count(DISTINCT message::jsonb->'payload'->>'call_id') {notifications}")
+        print(f"  the agent's incoming-call notifications: {total}, for {distinct} distinct calls")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=int, default=60)
@@ -131,6 +166,9 @@ def main():
     parser.add_argument(
         "--duplicates", type=float, default=1.0, help="share of events delivered twice at once (default: all)"
     )
+    parser.add_argument(
+        "--no-agent", action="store_true", help="no user at extension 101: no incoming-call notification"
+    )
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args()
     create_db(DB)
@@ -138,6 +176,8 @@ def main():
         insert_partners()
         with odoo_server(DB, workers=args.workers) as url:
             pbx_id = create_pbx(url, DB)
+            if not args.no_agent:
+                create_agent(url, DB, "101")
             session = requests.Session()
             baseline = []
             for _index in range(220):  # Odoo's own HTTP cost: a request refused at authentication
@@ -178,26 +218,7 @@ def main():
             f"  latency: mean {statistics.mean(lat):.0f} ms, p50 {percentile(lat, 0.5):.0f} ms, "
             f"p95 {percentile(lat, 0.95):.0f} ms, max {max(lat):.0f} ms"
         )
-        rows = int(psql(DB, f"SELECT count(*) FROM telephony_call WHERE pbx_id = {pbx_id}", fetch=True))
-        duplicated = int(
-            psql(
-                DB,
-                "SELECT count(*) FROM (SELECT pbx_call_id FROM telephony_call GROUP BY pbx_id, pbx_call_id "
-                "HAVING count(*) > 1) AS d",
-                fetch=True,
-            )
-        )
-        wrong = int(
-            psql(
-                DB,
-                f"SELECT count(*) FROM telephony_call WHERE pbx_id = {pbx_id} "
-                "AND (state != 'answered' OR talk_seconds != 60 OR ring_seconds != 4 OR partner_id IS NULL)",
-                fetch=True,
-            )
-        )
-        lost = len(stats["calls"]) - rows
-        print(f"  database: {rows} calls for {len(stats['calls'])} call ids sent: lost {lost}, "
-              f"duplicated {duplicated}, with a wrong state/duration/partner {wrong}")  # fmt: skip
+        check_database(pbx_id, len(stats["calls"]), with_agent=not args.no_agent)
         print(f"  successful requests: {ok}/{deliveries}")
     finally:
         if not args.keep:

@@ -90,12 +90,12 @@ class ResPartner(models.Model):
         return self.search(domain, order="is_company desc, id")
 
     @api.model
-    def _telephony_caller_id(self, e164, company_id):
-        """Id of the first partner :meth:`_telephony_find_by_e164` finds (0 if none), without
+    def _telephony_caller_ids(self, e164, company_id, limit=None):
+        """Ids of the partners :meth:`_telephony_find_by_e164` finds, in its order, without
         access rules: the privileged lookup of call-event ingestion, one SQL statement
         (the ORM's search costs more than the rest of an event's work)."""
         if not e164:
-            return 0
+            return []
         self.flush_model(["phone_e164", "mobile_e164", "active", "company_id", "is_company"])
         self.env.cr.execute(
             """
@@ -105,22 +105,24 @@ class ResPartner(models.Model):
                AND active
                AND (company_id = %(company)s OR company_id IS NULL)
           ORDER BY is_company DESC, id
-             LIMIT 1
+             LIMIT %(limit)s
             """,
-            {"number": e164, "company": company_id},
+            {"number": e164, "company": company_id, "limit": limit},
         )
-        row = self.env.cr.fetchone()
-        return row[0] if row else 0
+        return [row[0] for row in self.env.cr.fetchall()]
 
-    def _telephony_caller_summary(self):
-        """What an agent sees about a caller when the phone rings.
+    def _telephony_caller_summary(self, day=None):
+        """What an agent sees about a caller when the phone rings (on ``day``, default today).
 
         ``details`` is a list of short texts shown under the name: other addons
         (subscriptions, accounting) extend this method to append open subscriptions
         or the balance without this addon depending on them.
         """
         self.ensure_one()
-        packages = self.env["telephony.support.package"].sudo()._find_for(self, fields.Date.context_today(self))
+        Package = self.env["telephony.support.package"].sudo()
+        packages = Package
+        if Package._exists_for(self.id):
+            packages = Package._find_for(self, day or fields.Date.context_today(self))
         details = [
             self.env._(
                 "%(service)s: %(hours).2f h left", service=package.service_id.name, hours=package.hours_remaining

@@ -1,6 +1,6 @@
 from odoo import api, fields, models, tools
 
-AGENT_FIELDS = {"telephony_extension", "company_ids", "active"}
+AGENT_FIELDS = {"telephony_extension", "company_ids", "active", "partner_id"}
 
 
 class ResUsers(models.Model):
@@ -17,28 +17,28 @@ class ResUsers(models.Model):
     def create(self, vals_list):
         users = super().create(vals_list)
         if any(vals.get("telephony_extension") for vals in vals_list):
-            self.env.registry.clear_cache()  # _telephony_agent_id
+            self.env.registry.clear_cache()  # _telephony_agent_ids
         return users
 
     def write(self, vals):
         result = super().write(vals)
         if AGENT_FIELDS & set(vals):
-            self.env.registry.clear_cache()  # _telephony_agent_id
+            self.env.registry.clear_cache()  # _telephony_agent_ids
         return result
 
     def unlink(self):
         with_extension = any(self.mapped("telephony_extension"))
         result = super().unlink()
         if with_extension:
-            self.env.registry.clear_cache()  # _telephony_agent_id
+            self.env.registry.clear_cache()  # _telephony_agent_ids
         return result
 
     @api.model
     @tools.ormcache("extension", "company_id")
-    def _telephony_agent_id(self, extension, company_id):
-        """Id of the active user at ``extension`` in ``company_id`` (0 if none), cached per worker."""
-        return (
-            self.sudo()
-            .search([("telephony_extension", "=", extension), ("company_ids", "in", [company_id])], limit=1)
-            .id
+    def _telephony_agent_ids(self, extension, company_id):
+        """(user id, partner id) of the active user at ``extension`` in ``company_id``,
+        (0, 0) if none; cached per worker. The partner is the user's bus channel."""
+        user = self.sudo().search(
+            [("telephony_extension", "=", extension), ("company_ids", "in", [company_id])], limit=1
         )
+        return user.id, user.partner_id.id

@@ -301,7 +301,8 @@ class TelephonyCall(models.Model):
             "agent_id": row["agent_id"],
         }
         if number.e164 != row["remote_e164"] or (number.e164 and not row["partner_id"]):
-            vals["partner_id"] = self.env["res.partner"]._telephony_caller_id(number.e164, config.company_id) or None
+            partner_ids = self.env["res.partner"]._telephony_caller_ids(number.e164, config.company_id, limit=1)
+            vals["partner_id"] = partner_ids[0] if partner_ids else None
         if extension != row["extension"]:
             vals["agent_id"] = self._find_agent(extension, config.company_id).id or None
         return vals
@@ -310,7 +311,7 @@ class TelephonyCall(models.Model):
     def _find_agent(self, extension, company_id):
         if not extension:
             return self.env["res.users"]
-        return self.env["res.users"].browse(self.env["res.users"]._telephony_agent_id(extension, company_id))
+        return self.env["res.users"].browse(self.env["res.users"]._telephony_agent_ids(extension, company_id)[0])
 
     @api.model
     def _ingest_events(self, config, events):
@@ -420,35 +421,22 @@ class TelephonyCall(models.Model):
         """What an event sets off: ring the agent, settle missed calls, count support time."""
         self.ensure_one()
         if event.kind == call_events.RINGING and vals["direction"] == "inbound" and new.state == "ringing":
-            agent = self._find_agent(event.extension or vals["extension"], config.company_id)
-            if agent:
-                self._notify_incoming_call(agent)
+            extension = event.extension or vals["extension"]
+            user_id, partner_id = self.env["res.users"]._telephony_agent_ids(extension, config.company_id)
+            if user_id:
+                # the user's own bus channel is their partner: no need to read the user
+                self._notify_incoming_call(self.env["res.partner"].browse(partner_id))
         old_state = old.state if old else None
         calls_back = vals["direction"] == "outbound" and new.state == "answered" and old_state != "answered"
         ended_answered = new.state == "answered" and new.end and not (old and old.end and old.answer)
-        counts_time = ended_answered and vals["partner_id"] and self._partner_has_support_package(vals["partner_id"])
+        Package = self.env["telephony.support.package"]
+        counts_time = ended_answered and vals["partner_id"] and Package._exists_for(vals["partner_id"])
         if calls_back or counts_time:
             quiet = self.with_context(tracking_disable=True, mail_notrack=True)
             if calls_back:
                 quiet._mark_missed_calls_called_back()
             if counts_time:
                 quiet._consume_support_time()
-
-    def _partner_has_support_package(self, partner_id):
-        """Whether the customer of ``partner_id`` has any prepaid support package (one index lookup)."""
-        self.env["res.partner"].flush_model(["commercial_partner_id"])
-        self.env["telephony.support.package"].flush_model(["partner_id", "active"])
-        self.env.cr.execute(
-            """
-            SELECT 1
-              FROM res_partner partner
-              JOIN telephony_support_package package ON package.partner_id = partner.commercial_partner_id
-             WHERE partner.id = %s AND package.active
-             LIMIT 1
-            """,
-            [partner_id],
-        )
-        return bool(self.env.cr.fetchone())
 
     def _consume_support_time(self):
         """Count the talk time of ended answered calls on the customer's prepaid package."""
@@ -489,8 +477,10 @@ class TelephonyCall(models.Model):
 
     def _incoming_call_payload(self):
         self.ensure_one()
-        partners = self.matched_partner_ids
-        summaries = [partner._telephony_caller_summary() for partner in partners]
+        Partner = self.env["res.partner"]
+        partners = Partner.browse(Partner._telephony_caller_ids(self.remote_e164, self.company_id.id))
+        day = (self.start_date or fields.Datetime.now()).date()
+        summaries = [partner._telephony_caller_summary(day) for partner in partners]
         if self.number_kind == "anonymous":
             title = _("Incoming call from an anonymous number")
         elif partners:
@@ -509,6 +499,7 @@ class TelephonyCall(models.Model):
         }
 
     def _notify_incoming_call(self, agent):
+        """Show the call to ``agent`` (a user, or a user's partner) in their browser."""
         self.ensure_one()
         agent._bus_send(INCOMING_CALL_NOTIFICATION, self._incoming_call_payload())
 

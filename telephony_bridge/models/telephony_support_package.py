@@ -57,6 +57,24 @@ class TelephonySupportPackage(models.Model):
         return super().write(vals)
 
     @api.model
+    def _exists_for(self, partner_id):
+        """Whether the customer of ``partner_id`` has any active package: one index lookup,
+        run before the searches of :meth:`_find_for` on the paths of every phone call."""
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
+        self.flush_model(["partner_id", "active"])
+        self.env.cr.execute(
+            """
+            SELECT 1
+              FROM res_partner partner
+              JOIN telephony_support_package package ON package.partner_id = partner.commercial_partner_id
+             WHERE partner.id = %s AND package.active
+             LIMIT 1
+            """,
+            [partner_id],
+        )
+        return bool(self.env.cr.fetchone())
+
+    @api.model
     def _find_for(self, partner, day, service=None):
         """Open packages of ``partner``'s company valid on ``day``, oldest first."""
         domain = [

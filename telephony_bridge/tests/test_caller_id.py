@@ -25,14 +25,14 @@ class TestCallerId(TelephonyCase):
         self.assertEqual(found[0], self.customer, "the company comes first")
         company_id = self.env.company.id
         self.assertEqual(
-            self.env["res.partner"]._telephony_caller_id("+49301234567", company_id),
-            self.customer.id,
-            "call events link the same partner as the lookup of the screen",
+            self.env["res.partner"]._telephony_caller_ids("+49301234567", company_id),
+            found.ids,
+            "call events find the partners of the lookup of the screen, in its order",
         )
         self.customer.active = False
-        self.assertEqual(self.env["res.partner"]._telephony_caller_id("+49301234567", company_id), other.id)
+        self.assertEqual(self.env["res.partner"]._telephony_caller_ids("+49301234567", company_id), other.ids)
         other.company_id = self.env["res.company"].create({"name": "Other Telecom"})
-        self.assertEqual(self.env["res.partner"]._telephony_caller_id("+49301234567", company_id), 0)
+        self.assertEqual(self.env["res.partner"]._telephony_caller_ids("+49301234567", company_id), [])
 
     def test_unknown_anonymous_and_malformed_numbers_find_nobody(self):
         Partner = self.env["res.partner"]
