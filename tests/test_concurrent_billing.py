@@ -14,10 +14,10 @@ import sys
 import time
 import uuid
 from datetime import date
-from pathlib import Path
 
 import pytest
-from odoo_suite.collector import REPO, drop_database, pg_env, preflight
+from odoo_suite.collector import drop_database, pg_env
+from odoo_suite.own_database import odoo_addons_path, query
 
 SUBSCRIPTIONS = 120
 DAY = "2026-01-01"
@@ -63,21 +63,6 @@ with registry.cursor() as cr:
     )
     print("RESULT " + json.dumps({{"invoices": run.invoice_count, "failures": run.failure_count}}))
 """
-
-
-def odoo_addons_path(config):
-    root = Path(preflight(config)["odoo"])
-    dirs = [p for p in (root / "odoo" / "addons", root / "addons") if p.is_dir()]
-    return ",".join(str(p) for p in [*dirs, REPO])
-
-
-def query(db, sql):
-    import psycopg2
-
-    env = pg_env()
-    with psycopg2.connect(dbname=db, host=env["PGHOST"], port=env["PGPORT"]) as conn, conn.cursor() as cr:
-        cr.execute(sql)
-        return cr.fetchall()
 
 
 @pytest.fixture(scope="module")

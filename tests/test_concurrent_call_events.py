@@ -20,11 +20,11 @@ import sys
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 import requests
-from odoo_suite.collector import REPO, drop_database, pg_env, preflight
+from odoo_suite.collector import drop_database, pg_env
+from odoo_suite.own_database import odoo_addons_path, query
 
 CALLS = 30
 TOKEN = "concurrency-token"
@@ -48,21 +48,6 @@ with Registry(sys.argv[1]).cursor() as cr:
     ])
     print("RESULT", pbx.id, agent.partner_id.id)
 """
-
-
-def odoo_addons_path(config):
-    root = Path(preflight(config)["odoo"])
-    dirs = [p for p in (root / "odoo" / "addons", root / "addons") if p.is_dir()]
-    return ",".join(str(p) for p in [*dirs, REPO])
-
-
-def query(db, sql, params=None):
-    import psycopg2
-
-    env = pg_env()
-    with psycopg2.connect(dbname=db, host=env["PGHOST"], port=env["PGPORT"]) as conn, conn.cursor() as cr:
-        cr.execute(sql, params)
-        return cr.fetchall()
 
 
 def free_port():
