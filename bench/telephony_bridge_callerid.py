@@ -6,8 +6,8 @@ Creates its own database (bench_tel_callerid), inserts the partners with one SQL
 INSERT ... SELECT generate_series (numbers stored in national form with their
 E.164 column, one number in 500 shared by two partners), then measures:
 
-1. the lookup in PostgreSQL: EXPLAIN (ANALYZE) of the query the ORM runs for
-   ``res.partner._telephony_find_by_number`` on random numbers (execution time);
+1. the lookup in PostgreSQL: EXPLAIN (ANALYZE) of the statement call-event ingestion
+   runs (``res.partner._telephony_caller_ids``) on random numbers (execution time);
 2. the webhook round trip: a running Odoo server on 127.0.0.1 receives "ringing"
    events whose caller is written nationally (030 ...), normalizes the number,
    finds the partner, creates the call and answers; timed on the client.
@@ -59,9 +59,10 @@ def db_lookup_times(count, lookups):
         e164 = "+49" + number(random.randint(1, count))
         output = psql(
             DB,
-            "EXPLAIN (ANALYZE, FORMAT TEXT) SELECT res_partner.id FROM res_partner "
-            f"WHERE ((res_partner.phone_e164 = '{e164}') OR (res_partner.mobile_e164 = '{e164}')) "
-            "AND res_partner.active IS TRUE ORDER BY res_partner.is_company DESC, res_partner.id",
+            # the statement of res.partner._telephony_caller_ids, as call-event ingestion runs it
+            "EXPLAIN (ANALYZE, FORMAT TEXT) SELECT id FROM res_partner "
+            f"WHERE (phone_e164 = '{e164}' OR mobile_e164 = '{e164}') AND active "
+            "AND (company_id = 1 OR company_id IS NULL) ORDER BY is_company DESC, id LIMIT 1",
             fetch=True,
         )
         plan_sample = plan_sample or output
