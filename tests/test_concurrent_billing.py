@@ -17,7 +17,7 @@ from datetime import date
 
 import pytest
 from odoo_suite.collector import drop_database, pg_env
-from odoo_suite.own_database import odoo_addons_path, query
+from odoo_suite.own_database import install, odoo_addons_path, query, run_script
 
 SUBSCRIPTIONS = 120
 DAY = "2026-01-01"
@@ -70,33 +70,9 @@ def billing_db(tmp_path_factory, pytestconfig):
     db = f"concurrency_{uuid.uuid4().hex[:8]}"
     data_dir = tmp_path_factory.mktemp("odoo-data")
     addons = odoo_addons_path(pytestconfig)
-    install = [
-        sys.executable,
-        "-c",
-        "import odoo.cli; odoo.cli.main()",
-        "-d",
-        db,
-        "-i",
-        "subscription_billing",
-        "--without-demo",
-        "all",
-        "--stop-after-init",
-        "--addons-path",
-        addons,
-        "--data-dir",
-        str(data_dir),
-        "--http-port",
-        "0",
-        "--log-level",
-        "warn",
-    ]
     try:
-        proc = subprocess.run(install, env=pg_env(), capture_output=True, text=True, timeout=900, check=False)
-        assert proc.returncode == 0, proc.stderr[-3000:]
-        setup = subprocess.run(
-            [sys.executable, "-c", SETUP, db, addons], env=pg_env(), capture_output=True, text=True, check=False
-        )
-        assert setup.returncode == 0, setup.stderr[-3000:]
+        install(db, "subscription_billing", addons, data_dir)
+        run_script(SETUP, db, addons)
         yield db, addons
     finally:
         drop_database(db)

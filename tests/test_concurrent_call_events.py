@@ -14,17 +14,22 @@ request had to be replayed after a serialization failure or a deadlock.
 
 import json
 import random
-import socket
 import subprocess
-import sys
-import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
 from odoo_suite.collector import drop_database, pg_env
-from odoo_suite.own_database import odoo_addons_path, query
+from odoo_suite.own_database import (
+    free_port,
+    install,
+    odoo_addons_path,
+    odoo_command,
+    query,
+    run_script,
+    wait_for_http,
+)
 
 CALLS = 30
 TOKEN = "concurrency-token"
@@ -50,30 +55,6 @@ with Registry(sys.argv[1]).cursor() as cr:
 """
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def odoo_command(db, addons, data_dir, *args):
-    # a script file rather than "python -c": the multi-worker server starts its
-    # long-polling process again from sys.argv[0]
-    launcher = data_dir / "odoo_launcher.py"
-    launcher.write_text("import odoo.cli\nodoo.cli.main()\n")
-    return [
-        sys.executable,
-        str(launcher),
-        "-d",
-        db,
-        "--addons-path",
-        addons,
-        "--data-dir",
-        str(data_dir),
-        *args,
-    ]
-
-
 @pytest.fixture(scope="module")
 def odoo_server(tmp_path_factory, pytestconfig):
     db = f"call_events_{uuid.uuid4().hex[:8]}"
@@ -82,37 +63,15 @@ def odoo_server(tmp_path_factory, pytestconfig):
     addons = odoo_addons_path(pytestconfig)
     server = None
     try:
-        install = odoo_command(
-            db, addons, data_dir, "-i", "telephony_bridge", "--without-demo", "all", "--stop-after-init"
-        )
-        proc = subprocess.run(
-            [*install, "--http-port", "0", "--log-level", "warn"],
-            env=pg_env(),
-            capture_output=True,
-            text=True,
-            timeout=900,
-            check=False,
-        )
-        assert proc.returncode == 0, proc.stderr[-3000:]
-        setup = subprocess.run(
-            [sys.executable, "-c", SETUP, db, addons], env=pg_env(), capture_output=True, text=True, check=False
-        )
-        assert setup.returncode == 0, setup.stderr[-3000:]
-        pbx_id, agent_partner_id = (int(value) for value in setup.stdout.split("RESULT", 1)[1].split())
+        install(db, "telephony_bridge", addons, data_dir)
+        output = run_script(SETUP, db, addons)
+        pbx_id, agent_partner_id = (int(value) for value in output.split("RESULT", 1)[1].split())
         port = free_port()
         serve = ["--database", db, "--workers", "3", "--max-cron-threads", "0", "--http-interface", "127.0.0.1"]
         serve += ["--http-port", str(port), "--log-level", "info", "--logfile", str(log)]
         server = subprocess.Popen(odoo_command(db, addons, data_dir, *serve), env=pg_env())
         url = f"http://127.0.0.1:{port}"
-        for _attempt in range(120):
-            try:
-                if requests.get(f"{url}/web/login", timeout=2).status_code == 200:
-                    break
-            except requests.RequestException:
-                pass
-            time.sleep(0.5)
-        else:
-            pytest.fail("the Odoo server did not start")
+        wait_for_http(f"{url}/web/login")
         yield {"db": db, "url": url, "pbx": pbx_id, "agent_partner": agent_partner_id, "log": log}
     finally:
         if server:
