@@ -18,12 +18,16 @@ With ``--batch N`` each request carries the same event of N calls as a JSON list
 Printed: deliveries per second (every HTTP request is one event delivery),
 distinct events per second, latency percentiles, and the check of the database
 afterwards: one call per call id (none lost, none duplicated), every call
-answered with the talk time its events say.
+answered with the talk time its events say. With an agent, also: the bus wake-ups
+(``NOTIFY imbus`` on the ``postgres`` database, what Odoo's websocket server listens
+to) naming the agent's channel, and the PostgreSQL sessions opened on ``postgres``
+during the run (Odoo's bus alone opens one per notifying transaction).
 """
 
 import argparse
 import json
 import random
+import select
 import socket
 import statistics
 import threading
@@ -32,8 +36,10 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
+import psycopg2
 import requests
 from telephony_bridge_common import (
+    PGHOST,
     SECRET,
     create_agent,
     create_db,
@@ -134,6 +140,37 @@ class Client(threading.Thread):
                 self.stats["calls"].update(call_id for call_id, _events in calls)
 
 
+class WakeUpListener(threading.Thread):
+    """Counts the ``NOTIFY imbus`` payloads naming ``channel`` while the benchmark runs."""
+
+    def __init__(self, channel):
+        super().__init__(daemon=True)
+        self.channel, self.count, self.stopping = channel, 0, threading.Event()
+        self.connection = psycopg2.connect(dbname="postgres", host=PGHOST)
+        self.connection.autocommit = True
+        with self.connection.cursor() as cr:
+            cr.execute("LISTEN imbus")
+
+    def run(self):
+        while not self.stopping.is_set():
+            if select.select([self.connection], [], [], 0.2) != ([], [], []):
+                self.connection.poll()
+                for notify in self.connection.notifies:
+                    self.count += self.channel in json.loads(notify.payload)
+                self.connection.notifies.clear()
+
+    def stop(self):
+        time.sleep(1)  # the last commits' notifications
+        self.stopping.set()
+        self.join()
+        self.connection.close()
+
+
+def postgres_sessions():
+    """Sessions ever opened on the ``postgres`` database (PostgreSQL 14+ counts them)."""
+    return int(psql("postgres", "SELECT sessions FROM pg_stat_database WHERE datname = 'postgres'", fetch=True))
+
+
 def check_database(pbx_id, sent, with_agent):
     """Print what the database holds: one right call per call id sent, one notification per call."""
 
@@ -158,6 +195,49 @@ def check_database(pbx_id, sent, with_agent):
         print(f"  the agent's incoming-call notifications: {total}, for {distinct} distinct calls")
 
 
+def http_baseline(url, pbx_id):
+    """Odoo's own HTTP cost in ms: requests refused at authentication, one at a time."""
+    session = requests.Session()
+    baseline = []
+    for _index in range(220):
+        started = time.perf_counter()
+        session.post(f"{url}/telephony/pbx/{pbx_id}/event", json={}, timeout=30)
+        baseline.append((time.perf_counter() - started) * 1000)
+    return baseline[20:]
+
+
+def run_clients(url, pbx_id, args):
+    """Run the clients for ``args.seconds``; their stats, the time taken and this script's CPU time."""
+    stats = {"lock": threading.Lock(), "latencies": [], "status": {}, "events": 0, "deliveries": 0}
+    stats["calls"] = set()
+    started, client_cpu = time.time(), time.process_time()
+    clients = [
+        Client(url, pbx_id, started + args.seconds, stats, batch=args.batch, duplicates=args.duplicates)
+        for _ in range(args.clients)
+    ]
+    for client in clients:
+        client.start()
+    for client in clients:
+        client.join()
+    return stats, time.time() - started, time.process_time() - client_cpu
+
+
+def print_rates(args, stats, elapsed, client_cpu):
+    deliveries = sum(stats["status"].values())
+    lat = stats["latencies"]
+    print(f"\nIngestion for {elapsed:.1f} s, {args.clients} clients, {args.workers} Odoo workers, "
+          f"{args.duplicates:.0%} of events delivered twice at once:")  # fmt: skip
+    print(f"  requests: {deliveries} ({deliveries / elapsed:.0f}/s), {args.batch} event(s) each, "
+          f"HTTP status counts: {stats['status']}")  # fmt: skip
+    print(f"  event deliveries (duplicates included): {stats['deliveries']} ({stats['deliveries'] / elapsed:.0f}/s)")
+    print(f"  distinct events: {stats['events']} ({stats['events'] / elapsed:.0f}/s), calls: {len(stats['calls'])}")
+    print(f"  load generator (this script): {client_cpu / elapsed:.0%} of one core")
+    print(
+        f"  latency: mean {statistics.mean(lat):.0f} ms, p50 {percentile(lat, 0.5):.0f} ms, "
+        f"p95 {percentile(lat, 0.95):.0f} ms, max {max(lat):.0f} ms"
+    )
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=int, default=60)
@@ -179,50 +259,28 @@ def main():
         insert_partners()
         with odoo_server(DB, workers=args.workers) as url:
             pbx_id = create_pbx(url, DB)
+            listener = None
             if not args.no_agent:
-                create_agent(url, DB, "101")
-            session = requests.Session()
-            baseline = []
-            for _index in range(220):  # Odoo's own HTTP cost: a request refused at authentication
-                started = time.perf_counter()
-                session.post(f"{url}/telephony/pbx/{pbx_id}/event", json={}, timeout=30)
-                baseline.append((time.perf_counter() - started) * 1000)
-            baseline = baseline[20:]
-            stats = {"lock": threading.Lock(), "latencies": [], "status": {}, "events": 0, "deliveries": 0}
-            stats["calls"] = set()
-            started, client_cpu = time.time(), time.process_time()
-            clients = [
-                Client(url, pbx_id, started + args.seconds, stats, batch=args.batch, duplicates=args.duplicates)
-                for _ in range(args.clients)
-            ]
-            for client in clients:
-                client.start()
-            for client in clients:
-                client.join()
-            elapsed = time.time() - started
-            client_cpu = time.process_time() - client_cpu
+                agent = create_agent(url, DB, "101")
+                agent_partner = int(psql(DB, f"SELECT partner_id FROM res_users WHERE id = {agent}", fetch=True))
+                listener = WakeUpListener([DB, "res.partner", agent_partner])
+                listener.start()
+            baseline = http_baseline(url, pbx_id)
+            sessions_before = postgres_sessions()
+            stats, elapsed, client_cpu = run_clients(url, pbx_id, args)
+            if listener:
+                listener.stop()
+            sessions_opened = postgres_sessions() - sessions_before
         print(
             f"\nOdoo HTTP baseline (401 without token, sequential): p50 {percentile(baseline, 0.5):.1f} ms, "
             f"p95 {percentile(baseline, 0.95):.1f} ms"
         )
-        deliveries = sum(stats["status"].values())
-        ok = stats["status"].get(200, 0)
-        lat = stats["latencies"]
-        print(f"\nIngestion for {elapsed:.1f} s, {args.clients} clients, {args.workers} Odoo workers, "
-              f"{args.duplicates:.0%} of events delivered twice at once:")  # fmt: skip
-        print(f"  requests: {deliveries} ({deliveries / elapsed:.0f}/s), {args.batch} event(s) each, "
-              f"HTTP status counts: {stats['status']}")  # fmt: skip
-        print(
-            f"  event deliveries (duplicates included): {stats['deliveries']} ({stats['deliveries'] / elapsed:.0f}/s)"
-        )
-        print(f"  distinct events: {stats['events']} ({stats['events'] / elapsed:.0f}/s), calls: {len(stats['calls'])}")
-        print(f"  load generator (this script): {client_cpu / elapsed:.0%} of one core")
-        print(
-            f"  latency: mean {statistics.mean(lat):.0f} ms, p50 {percentile(lat, 0.5):.0f} ms, "
-            f"p95 {percentile(lat, 0.95):.0f} ms, max {max(lat):.0f} ms"
-        )
+        print_rates(args, stats, elapsed, client_cpu)
         check_database(pbx_id, len(stats["calls"]), with_agent=not args.no_agent)
-        print(f"  successful requests: {ok}/{deliveries}")
+        if listener:
+            print(f"  bus wake-ups (NOTIFY imbus) naming the agent's channel: {listener.count}")
+        print(f"  PostgreSQL sessions opened on the 'postgres' database during the run: {sessions_opened}")
+        print(f"  successful requests: {stats['status'].get(200, 0)}/{sum(stats['status'].values())}")
     finally:
         if not args.keep:
             drop_db(DB)

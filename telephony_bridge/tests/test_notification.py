@@ -1,7 +1,12 @@
 import json
+import select
 
+import psycopg2
+
+from odoo import sql_db
 from odoo.tests import tagged
 
+from ..models import bus_bus
 from .common import TelephonyCase
 
 
@@ -65,3 +70,40 @@ class TestIncomingCallNotification(TelephonyCase):
         self.event("answered", 3, "n4", extension="101")
         self.event("ringing", 0, "n4", extension="101")  # late duplicate
         self.assertEqual(len(self.notifications(self.agent)), 1)
+
+    def test_the_agents_browser_is_woken_over_one_kept_connection(self):
+        """The bus's NOTIFY reaches the listener on ``postgres``, without a connection per call."""
+        listener = psycopg2.connect(**sql_db.connection_info_for("postgres")[1])
+        listener.autocommit = True
+        self.addCleanup(listener.close)
+        with listener.cursor() as cr:
+            cr.execute("LISTEN imbus")
+        agent_channel = [self.env.cr.dbname, "res.partner", self.agent.partner_id.id]
+
+        def woken_channels():
+            self.env.cr.precommit.run()
+            self.env.cr.postcommit.run()  # what the commit of the request does
+            channels = []
+            while select.select([listener], [], [], 5) != ([], [], []):
+                listener.poll()
+                channels += [c for n in listener.notifies for c in json.loads(n.payload)]
+                listener.notifies.clear()
+                if agent_channel in channels:
+                    break
+            return channels
+
+        def kept_backend_last_statement():
+            with listener.cursor() as cr:
+                cr.execute("SELECT query FROM pg_stat_activity WHERE pid = %s", [kept.backend_pid()])
+                return cr.fetchone()[0]
+
+        kept = bus_bus._NOTIFY_CONNECTION
+        self.ring("n5", "0171 5550101")
+        self.assertIn(agent_channel, woken_channels())
+        self.assertIn("imbus", kept_backend_last_statement(), "the NOTIFY went over the kept connection")
+        backend = kept.backend_pid()
+        self.ring("n6", "0171 5550101")
+        self.assertIn(agent_channel, woken_channels())
+        self.assertEqual(kept.backend_pid(), backend)
+        self.assertIn(json.dumps(agent_channel, separators=(",", ":")), kept_backend_last_statement())
+        self.assertEqual(len(self.notifications(self.agent)), 2)
