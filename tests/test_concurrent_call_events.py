@@ -8,16 +8,19 @@ database of its own, starts Odoo with three HTTP workers, and posts the events o
 moment, the answer and hang-up of a call at the same time, and two batches holding
 the same calls' events in opposite orders. It then checks in the database that
 each call id has exactly one call with the right state, durations, contact and
-agent, that the agent was notified once per call, and in Odoo's log that no
-request had to be replayed after a serialization failure or a deadlock.
+agent, that the agent was notified once per call and their browser woken for each
+notifying request (``NOTIFY imbus``, which Odoo's websocket server listens to), and in Odoo's log
+that no request had to be replayed after a serialization failure or a deadlock.
 """
 
 import json
 import random
+import select
 import subprocess
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
+import psycopg2
 import pytest
 import requests
 from odoo_suite.collector import drop_database, pg_env
@@ -80,7 +83,33 @@ def odoo_server(tmp_path_factory, pytestconfig):
         drop_database(db)
 
 
-def test_events_delivered_three_times_at_once_make_one_right_call_each(odoo_server):
+@pytest.fixture
+def bus_wake_ups():
+    """The channels named by ``NOTIFY imbus`` while the test runs: call the fixture's value to read them."""
+    env = pg_env()
+    listener = psycopg2.connect(dbname="postgres", host=env["PGHOST"], port=env["PGPORT"])
+    listener.autocommit = True
+    with listener.cursor() as cr:
+        cr.execute("LISTEN imbus")
+    channels = []
+
+    def read(expected_channel, at_least):
+        """The channels named so far, once ``expected_channel`` was named ``at_least`` times (or 10 s passed)."""
+        timeout = 10
+        while True:
+            if channels.count(expected_channel) >= at_least:
+                timeout = 1  # and whatever comes right after
+            if select.select([listener], [], [], timeout) == ([], [], []):
+                return channels
+            listener.poll()
+            channels.extend(channel for n in listener.notifies for channel in json.loads(n.payload))
+            listener.notifies.clear()
+
+    yield read
+    listener.close()
+
+
+def test_events_delivered_three_times_at_once_make_one_right_call_each(odoo_server, bus_wake_ups):
     url = f"{odoo_server['url']}/telephony/pbx/{odoo_server['pbx']}/event"
     headers = {"X-Telephony-Token": TOKEN}
     rng = random.Random(7)
@@ -142,6 +171,11 @@ def test_events_delivered_three_times_at_once_make_one_right_call_each(odoo_serv
     calls_notified = [json.loads(message)["payload"]["call_id"] for (message,) in notifications]
     assert len(calls_notified) == CALLS, "the agent's phone rang once per call, not once per delivery"
     assert len(set(calls_notified)) == CALLS
+    agent_channel = [odoo_server["db"], "res.partner", odoo_server["agent_partner"]]
+    # One NOTIFY per notifying transaction: each of the first calls' ringing was a request
+    # of its own; the batched calls rang in one to ten transactions.
+    wake_ups = bus_wake_ups(agent_channel, CALLS - 9).count(agent_channel)
+    assert CALLS - 10 < wake_ups <= CALLS, f"the agent's browser was woken {wake_ups} times"
 
     log = odoo_server["log"].read_text()
     assert "tries left" not in log, "no request was replayed after a serialization failure or a deadlock"
