@@ -11,6 +11,7 @@ from psycopg2.extras import Json as PsycopgJson
 
 from odoo import _, api, fields, models, modules
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 from odoo.tools.sql import drop_index, make_index_name
 
 from ..tools import call_events, phone, support_time
@@ -161,6 +162,8 @@ class TelephonyCall(models.Model):
         store=True,
         aggregator="avg",
         digits=(16, 1),
+        help="From the start of a missed call to the answer of the call that called it back. "
+        "Its average in reports counts only the calls called back.",
     )
     is_callback = fields.Boolean(string="Callback Call", help="An answered outgoing call that settled missed calls.")
     callback_count = fields.Integer(string="Callbacks", compute="_compute_callback_count", store=True, aggregator="sum")
@@ -216,6 +219,15 @@ class TelephonyCall(models.Model):
                 call.callback_delay_minutes = max(0.0, (callback_at - call.start_date).total_seconds() / 60.0)
             else:
                 call.callback_delay_minutes = 0.0
+
+    def _read_group_select(self, aggregate_spec, query):
+        if aggregate_spec == "callback_delay_minutes:avg":
+            # A call nobody called back stores a delay of 0 (the ORM stores no empty
+            # float): the average counts only the calls called back.
+            delay = self._field_to_sql(self._table, "callback_delay_minutes", query)
+            callback = self._field_to_sql(self._table, "callback_call_id", query)
+            return SQL("AVG(CASE WHEN %s IS NOT NULL THEN %s END)", callback, delay)
+        return super()._read_group_select(aggregate_spec, query)
 
     # ------------------------------------------------------------------
     # Event ingestion

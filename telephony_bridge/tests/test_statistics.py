@@ -39,6 +39,15 @@ class TestCallStatistics(TelephonyCase):
             .mapped("callback_delay_minutes")
         )
         self.assertEqual(sorted(delays), [16.8, 16.8], "missed at 0 s, callback answered at 1010 s")
+        # what the pivot asks: the average delay of the agent's calls called back, not of all 4
+        pivot = self.env["telephony.call"].read_group(
+            [("pbx_id", "=", self.pbx.id)], ["callback_delay_minutes:avg"], ["agent_id"]
+        )
+        delay_by_agent = {group["agent_id"][0]: group["callback_delay_minutes"] for group in pivot}
+        self.assertAlmostEqual(delay_by_agent[self.agent.id], 16.8)
+        self.assertIs(
+            delay_by_agent[self.colleague.id], False, "no call of the colleague's was called back: no average"
+        )
 
     def test_calls_in_and_out_per_agent_and_day(self):
         self.call("c1", "101", 30)
