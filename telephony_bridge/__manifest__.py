@@ -15,6 +15,7 @@
         "data/telephony_bridge_cron.xml",
         "views/res_config_settings_views.xml",
         "views/telephony_call_views.xml",
+        "views/telephony_team_views.xml",
         "views/telephony_pbx_views.xml",
         "views/telephony_sms_provider_views.xml",
         "views/telephony_support_views.xml",

@@ -1,6 +1,6 @@
 from odoo import api, fields, models, tools
 
-AGENT_FIELDS = {"telephony_extension", "company_ids", "active", "partner_id"}
+AGENT_FIELDS = {"telephony_extension", "company_ids", "active", "partner_id", "telephony_team_ids"}
 
 
 class ResUsers(models.Model):
@@ -11,6 +11,14 @@ class ResUsers(models.Model):
         index="btree_not_null",
         copy=False,
         help="Internal extension of this user on the PBX: calls ringing there are shown to this user.",
+    )
+    telephony_team_ids = fields.Many2many(
+        "telephony.team",
+        "telephony_team_res_users_rel",
+        "user_id",
+        "team_id",
+        string="Telephony Teams",
+        help="The user sees the missed calls of these teams; calls ringing the user belong to the first one.",
     )
 
     @api.model_create_multi
@@ -36,9 +44,17 @@ class ResUsers(models.Model):
     @api.model
     @tools.ormcache("extension", "company_id")
     def _telephony_agent_ids(self, extension, company_id):
-        """(user id, partner id) of the active user at ``extension`` in ``company_id``,
-        (0, 0) if none; cached per worker. The partner is the user's bus channel."""
+        """(user id, partner id, team id) of the active user at ``extension`` in
+        ``company_id``, zeros if none; cached per worker. The partner is the user's bus
+        channel; the team is the user's first active team of that company."""
         user = self.sudo().search(
             [("telephony_extension", "=", extension), ("company_ids", "in", [company_id])], limit=1
         )
-        return user.id, user.partner_id.id
+        if not user:
+            return 0, 0, 0
+        team = (
+            self.env["telephony.team"]
+            .sudo()
+            .search([("member_ids", "in", user.ids), ("company_id", "=", company_id)], limit=1)
+        )
+        return user.id, user.partner_id.id, team.id

@@ -44,6 +44,7 @@ STATE_COLUMNS = (
     "extension",
     "partner_id",
     "agent_id",
+    "team_id",
 )
 # What folding an event reads of the call's row, besides its id.
 _LOCKED_COLUMNS = (
@@ -52,6 +53,7 @@ _LOCKED_COLUMNS = (
     "partner_id",
     "extension",
     "agent_id",
+    "team_id",
     "callback_call_id",
     "is_callback",
 )
@@ -138,6 +140,10 @@ class TelephonyCall(models.Model):
     matched_partner_count = fields.Integer(compute="_compute_matched_partner_ids")
     extension = fields.Char()
     agent_id = fields.Many2one("res.users", index="btree_not_null")
+    team_id = fields.Many2one(
+        "telephony.team",
+        help="The team of the agent the call rang, or the PBX's default team: its members see the call if missed.",
+    )
     start_date = fields.Datetime(string="Start", index=True)
     answer_date = fields.Datetime(string="Answered At")
     end_date = fields.Datetime(string="End")
@@ -315,15 +321,20 @@ class TelephonyCall(models.Model):
         if number.e164 != row["remote_e164"] or (number.e164 and not row["partner_id"]):
             partner_ids = self.env["res.partner"]._telephony_caller_ids(number.e164, config.company_id, limit=1)
             vals["partner_id"] = partner_ids[0] if partner_ids else None
-        if extension != row["extension"]:
-            vals["agent_id"] = self._find_agent(extension, config.company_id).id or None
+        if extension != row["extension"]:  # the agent and their team: cached per worker, no query
+            agent_id, _partner_id, team_id = self._agent_ids(extension, config.company_id)
+            vals["agent_id"] = agent_id or None
+            vals["team_id"] = team_id or config.team_id
+        else:
+            vals["team_id"] = row["team_id"] or (None if row["agent_id"] else config.team_id)
         return vals
 
     @api.model
-    def _find_agent(self, extension, company_id):
+    def _agent_ids(self, extension, company_id):
+        """(user id, partner id, team id) of the agent at ``extension``, zeros if none."""
         if not extension:
-            return self.env["res.users"]
-        return self.env["res.users"].browse(self.env["res.users"]._telephony_agent_ids(extension, company_id)[0])
+            return 0, 0, 0
+        return self.env["res.users"]._telephony_agent_ids(extension, company_id)
 
     @api.model
     def _ingest_events(self, config, events):
@@ -434,7 +445,7 @@ class TelephonyCall(models.Model):
         self.ensure_one()
         if event.kind == call_events.RINGING and vals["direction"] == "inbound" and new.state == "ringing":
             extension = event.extension or vals["extension"]
-            user_id, partner_id = self.env["res.users"]._telephony_agent_ids(extension, config.company_id)
+            user_id, partner_id, _team_id = self._agent_ids(extension, config.company_id)
             if user_id:
                 # the user's own bus channel is their partner: no need to read the user
                 self._notify_incoming_call(self.env["res.partner"].browse(partner_id))

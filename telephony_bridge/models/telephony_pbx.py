@@ -27,6 +27,7 @@ class WebhookConfig(NamedTuple):
     secret: str
     event_format: str
     region: str | None
+    team_id: int | None = None
 
     def check_auth(self, headers, body):
         """Return None when the request is authentic, else (http status, message).
@@ -70,6 +71,13 @@ class TelephonyPbx(models.Model):
         default="generic",
     )
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
+    team_id = fields.Many2one(
+        "telephony.team",
+        string="Default Team",
+        domain="[('company_id', '=', company_id)]",
+        help="The team of calls that ring no agent's extension (a queue, a closed line): "
+        "its members see them when they are missed. Calls ringing an agent belong to the agent's team.",
+    )
     country_id = fields.Many2one(
         "res.country",
         string="Default Country",
@@ -155,6 +163,7 @@ class TelephonyPbx(models.Model):
             secret=pbx.webhook_secret or "",
             event_format=pbx._event_format(),
             region=pbx._region(),
+            team_id=pbx.team_id.id or None,
         )
 
     def _check_event_auth(self, headers, body):
