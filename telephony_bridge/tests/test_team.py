@@ -16,6 +16,7 @@ class TestTelephonyTeams(TelephonyCase):
         cls.support = Team.create({"name": "Support", "member_ids": [Command.set((cls.agent | cls.colleague).ids)]})
         cls.sales = Team.create({"name": "Sales", "member_ids": [Command.set(cls.seller.ids)]})
         cls.pbx.team_id = cls.support
+        cls.branch_pbx = cls.env["telephony.pbx"].create({"name": "Branch PBX"})  # no default team
 
     def missed(self, call_id, extension=None, pbx=None):
         values = {"direction": "inbound", "from": "030 1234567"}
@@ -25,7 +26,9 @@ class TestTelephonyTeams(TelephonyCase):
         return self.event("hangup", 30, call_id, pbx=pbx, cause="no_answer")
 
     def visible_missed(self, user):
-        return self.env["telephony.call"].with_user(user).search([("state", "=", "missed")])
+        """The missed calls of this test's PBXs that ``user`` sees (demo data has its own)."""
+        pbxs = self.pbx | self.branch_pbx
+        return self.env["telephony.call"].with_user(user).search([("state", "=", "missed"), ("pbx_id", "in", pbxs.ids)])
 
     def test_a_call_belongs_to_the_team_of_the_agent_it_rang(self):
         self.assertEqual(self.missed("t1", "103").team_id, self.sales)
@@ -42,8 +45,7 @@ class TestTelephonyTeams(TelephonyCase):
         sales_missed = self.missed("t5", "103")
         support_missed = self.missed("t6", "102")
         queue_missed = self.missed("t7")
-        other_pbx = self.env["telephony.pbx"].create({"name": "Branch PBX"})  # no default team
-        teamless_missed = self.missed("t8", pbx=other_pbx)
+        teamless_missed = self.missed("t8", pbx=self.branch_pbx)
         self.assertFalse(teamless_missed.team_id)
         self.assertEqual(self.visible_missed(self.agent), support_missed | queue_missed | teamless_missed)
         self.assertEqual(self.visible_missed(self.seller), sales_missed | teamless_missed)
