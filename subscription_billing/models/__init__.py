@@ -10,7 +10,6 @@ from . import subscription_billing_run
 from . import subscription_price_change
 from . import subscription_invoice_builder
 from . import account_move
-from . import account_payment
 from . import account_move_line
 from . import res_partner
 from . import subscription_dunning_policy

@@ -2,6 +2,7 @@ import base64
 
 from odoo import api, fields, models, modules
 from odoo.exceptions import UserError
+from odoo.tools.misc import format_datetime
 
 from ..tools import payment_file
 
@@ -41,6 +42,14 @@ class SubscriptionPaymentImport(models.Model):
     )
     file = fields.Binary(required=True, attachment=False)
     filename = fields.Char()
+    file_hash = fields.Char(
+        compute="_compute_file_hash",
+        store=True,
+        index=True,
+        help="SHA-256 of the file: the same file is refused twice.",
+    )
+    posted_date = fields.Datetime("Posted On", readonly=True, copy=False)
+    posted_uid = fields.Many2one("res.users", "Posted By", readonly=True, copy=False)
     post_good_rows = fields.Boolean(
         "Post the Good Rows", help="Post the valid rows even though other rows of the file are wrong."
     )
@@ -59,6 +68,11 @@ class SubscriptionPaymentImport(models.Model):
     def _compute_name(self):
         for batch in self:
             batch.name = batch.filename or self.env._("Payment import")
+
+    @api.depends("file")
+    def _compute_file_hash(self):
+        for batch in self:
+            batch.file_hash = payment_file.file_hash(base64.b64decode(batch.file)) if batch.file else False
 
     @api.depends("mapping_id")
     def _compute_journal_id(self):
@@ -99,8 +113,9 @@ class SubscriptionPaymentImport(models.Model):
         for batch in self:
             if batch.state == "done":
                 raise UserError(self.env._("%s is already posted.", batch.name))
+            batch._check_not_imported_before()
             rows, errors = batch._read_file()
-            known = batch._known_transactions([r.values.get("transaction_id") for r in rows])
+            known = batch._known_keys(rows)
             vals = [
                 {
                     "line": error.line,
@@ -109,9 +124,8 @@ class SubscriptionPaymentImport(models.Model):
                 }
                 for error in errors
             ]
-            for row in rows:
-                transaction = row.values.get("transaction_id")
-                duplicate = transaction in known
+            for row, key in zip(rows, payment_file.row_keys(rows), strict=True):
+                duplicate = key in known
                 vals.append(
                     {
                         "line": row.line,
@@ -119,7 +133,7 @@ class SubscriptionPaymentImport(models.Model):
                         "reason": self.env._("already received") if duplicate else False,
                         "amount": float(row.amount),
                         "date": row.date,
-                        "transaction_id": transaction,
+                        "transaction_id": row.values.get("transaction_id"),
                         "identifier": " / ".join(v for k, v in row.values.items() if k != "transaction_id"),
                     }
                 )
@@ -129,22 +143,56 @@ class SubscriptionPaymentImport(models.Model):
             batch.state = "previewed"
         return True
 
-    def _known_transactions(self, transactions):
-        wanted = [f"import:0:{t}" for t in transactions if t]
-        if not wanted:
-            return set()
-        found = (
+    def _dedup_key(self, row_key):
+        """The intake's dedup key for a row of this file (see ``subscription.payment.intake``)."""
+        return f"import:{self.journal_id.id}:0:{row_key}"
+
+    def _known_keys(self, rows):
+        """The row keys of ``rows`` already received into this journal, by this or another file."""
+        keys = payment_file.row_keys(rows)
+        wanted = [self._dedup_key(key) for key in keys]
+        found = set(
             self.env["subscription.payment.intake"]
-            .sudo()
-            .search_read([("company_id", "=", self.company_id.id), ("dedup_key", "in", wanted)], ["transaction_id"])
+            .search([("company_id", "=", self.company_id.id), ("dedup_key", "in", wanted)])
+            .mapped("dedup_key")
         )
-        return {record["transaction_id"] for record in found}
+        return {key for key, dedup in zip(keys, wanted, strict=True) if dedup in found}
+
+    def _check_not_imported_before(self):
+        """Refuse a file already imported into the same journal, saying when and by whom."""
+        self.ensure_one()
+        if not self.file_hash:
+            return
+        earlier = self.search(
+            [
+                ("id", "!=", self.id),
+                ("company_id", "=", self.company_id.id),
+                ("journal_id", "=", self.journal_id.id),
+                ("file_hash", "=", self.file_hash),
+                ("state", "=", "done"),
+            ],
+            limit=1,
+            order="posted_date, id",
+        )
+        if earlier:
+            raise UserError(
+                self.env._(
+                    "This file was already imported into %(journal)s on %(date)s by %(user)s (%(name)s). "
+                    "Nothing was posted again.",
+                    journal=earlier.journal_id.display_name,
+                    date=format_datetime(self.env, earlier.posted_date or earlier.write_date),
+                    user=(earlier.posted_uid or earlier.write_uid).name,
+                    name=earlier.display_name,
+                )
+            )
 
     def action_post(self):
         """Create the payments of the new rows, match them, post and reconcile the matched ones."""
         self.ensure_one()
         if self.state == "done":
             raise UserError(self.env._("%s is already posted.", self.name))
+        self.env["subscription.payment.intake"]._check_posting_rights()
+        self._check_not_imported_before()
         rows, errors = self._read_file()
         if errors and not self.post_good_rows:
             self.action_preview()
@@ -161,19 +209,19 @@ class SubscriptionPaymentImport(models.Model):
             )
         if self.state != "previewed":  # a preview of this very file and mapping is shown already
             self.action_preview()
-        known = self._known_transactions([r.values.get("transaction_id") for r in rows])
-        # Rows of this import posted by an earlier, interrupted run (also those without a
-        # transaction id, which the database cannot recognise by themselves).
-        done_lines = set(self.intake_ids.mapped("import_line"))
+        # Rows received before, by another file or by an earlier, interrupted run of this one
+        # (rows without a transaction id are recognised by their row key).
+        known = self._known_keys(rows)
         vals_list = []
-        for row in rows:
-            if row.values.get("transaction_id") in known or row.line in done_lines:
+        for row, key in zip(rows, payment_file.row_keys(rows), strict=True):
+            if key in known:
                 continue
             vals = {INTAKE_FIELD[k]: v for k, v in row.values.items()}
             vals.update(
                 source="import",
                 import_id=self.id,
                 import_line=row.line,
+                row_key=None if row.values.get("transaction_id") else key,
                 amount=float(row.amount),
                 date=row.date,
                 journal_id=self.journal_id.id,
@@ -192,5 +240,5 @@ class SubscriptionPaymentImport(models.Model):
                 # and posting the file again skips the rows already posted.
                 self.env.cr.commit()  # pylint: disable=invalid-commit
                 self.env.invalidate_all()
-        self.state = "done"
+        self.write({"state": "done", "posted_date": fields.Datetime.now(), "posted_uid": self.env.uid})
         return True

@@ -1,11 +1,13 @@
 import logging
-from contextlib import contextmanager
 
 import psycopg2
+from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
+
+from ..tools import numbering
 
 _logger = logging.getLogger(__name__)
 
@@ -46,6 +48,9 @@ class SubscriptionPaymentIntake(models.Model):
     import_id = fields.Many2one("subscription.payment.import", index="btree_not_null", readonly=True)
     import_line = fields.Integer("Line", readonly=True, help="Line of the imported file.")
     transaction_id = fields.Char(index="btree_not_null", readonly=True)
+    row_key = fields.Char(
+        readonly=True, help="What identifies an imported row without a transaction id: a hash of what it says."
+    )
     dedup_key = fields.Char(compute="_compute_dedup_key", store=True)
     amount = fields.Monetary(required=True, currency_field="currency_id")
     date = fields.Date(required=True, default=fields.Date.context_today)
@@ -81,11 +86,16 @@ class SubscriptionPaymentIntake(models.Model):
         for intake in self:
             intake.name = intake.transaction_id or f"{intake.date} {intake.amount}"
 
-    @api.depends("source", "terminal_id", "transaction_id")
+    @api.depends("source", "journal_id", "terminal_id", "transaction_id", "row_key")
     def _compute_dedup_key(self):
+        """One payment per key and company. The journal is part of every key: two banks that
+        reuse a transaction id do not swallow each other's payments."""
         for intake in self:
+            prefix = f"{intake.source}:{intake.journal_id.id}:{intake.terminal_id.id or 0}"
             if intake.transaction_id:
-                intake.dedup_key = f"{intake.source}:{intake.terminal_id.id or 0}:{intake.transaction_id}"
+                intake.dedup_key = f"{prefix}:tx:{intake.transaction_id}"
+            elif intake.row_key:
+                intake.dedup_key = f"{prefix}:{intake.row_key}"
             else:
                 intake.dedup_key = False
 
@@ -235,55 +245,55 @@ class SubscriptionPaymentIntake(models.Model):
     # ------------------------------------------------------------------
     # Paying
     # ------------------------------------------------------------------
+    def _check_posting_rights(self):
+        """Posting a customer payment needs Odoo's invoicing rights, whoever starts it."""
+        user = self.env.user
+        if user._is_superuser() or user.has_group("account.group_account_invoice"):
+            return
+        raise AccessError(
+            self.env._(
+                "%(user)s may not post customer payments: that needs the Invoicing rights "
+                "(Invoicing / Accounting: Billing or more). Ask your administrator.",
+                user=user.name,
+            )
+        )
+
     def _process(self):
         """Match, then post and reconcile the payments of the intakes that found their subscription.
 
         The whole batch is posted and reconciled at once; when that fails, each intake is
-        retried alone so one bad payment only marks itself as an error.
+        retried alone so one bad payment only marks itself as an error. A rolled back
+        attempt gives its journal numbers back, so the numbering has no gap.
         """
         self._match()
         ready = self.filtered(lambda i: i.state == "unmatched" and i.subscription_id)
         if not ready:
             return
+        ready._check_posting_rights()
         try:
-            with self._keeping_sequence_numbers(), self.env.cr.savepoint():
+            with numbering.savepoint_keeping_numbers(self.env.cr):
                 ready._pay()
         except (UserError, ValidationError, psycopg2.Error) as error:
+            if isinstance(error, AccessError):
+                raise
             _logger.info("posting %s payments at once failed (%s), posting them one by one", len(ready), error)
             for intake in ready:
                 try:
-                    with self._keeping_sequence_numbers(), self.env.cr.savepoint():
-                        intake.with_context(subscription_payment_bulk=False)._pay()
+                    with numbering.savepoint_keeping_numbers(self.env.cr):
+                        intake._pay()
+                except AccessError:
+                    raise
                 except UserError as error:
                     intake.write({"state": "error", "error": str(error)[:250]})
-
-    @contextmanager
-    def _keeping_sequence_numbers(self):
-        """Give back the journal numbers taken in a block that is rolled back, so the numbering has no gap.
-
-        Odoo keeps the last number it issued per sequence for the transaction (the
-        ``sequence.mixin`` entry of ``cr.precommit.data``); a rolled back savepoint
-        leaves that entry ahead of the database.
-        """
-        cache = self.env.cr.precommit.data.setdefault("sequence.mixin", {})
-        before = dict(cache)
-        try:
-            yield
-        except Exception:
-            cache.clear()
-            cache.update(before)
-            raise
 
     def _pay(self):
         """Create and post one customer payment per intake, then reconcile them in one plan.
 
-        With ``subscription_payment_bulk`` in the context (the file import), the payments
-        are posted and reconciled in bulk: the same rows Odoo's flow writes, in SQL per
-        batch (see ``account.payment._subscription_post_in_bulk`` and
-        ``account.move.line._subscription_reconcile_plan``), without chatter on each
-        payment and intake. Otherwise each goes through Odoo's ``create`` and ``action_post``.
+        Odoo's own flow, in batches: ``account.payment.create(vals_list)``,
+        ``action_post()``, and ``_reconcile_plan`` for the reconciliation. Each payment's
+        chatter says which import, terminal or hand assignment made it.
         """
-        bulk = bool(self.env.context.get("subscription_payment_bulk"))
+        quiet = {"tracking_disable": True, "mail_create_nolog": True, "mail_notrack": True}
         vals_list = [
             {
                 "payment_type": "inbound",
@@ -297,26 +307,48 @@ class SubscriptionPaymentIntake(models.Model):
             }
             for intake in self
         ]
-        if bulk:
-            quiet = {"tracking_disable": True, "mail_create_nolog": True, "mail_notrack": True}
-            payments = self.env["account.payment"].sudo().with_context(**quiet)._subscription_post_in_bulk(vals_list)
-            self._mark_paid_in_bulk(payments)
-        else:
-            payments = self.env["account.payment"].sudo().create(vals_list)
-            payments.action_post()
-            for intake, payment in zip(self, payments, strict=True):
-                intake.write(
-                    {
-                        "state": "done",
-                        "payment_id": payment.id,
-                        "partner_id": intake.subscription_id.partner_id.id,
-                        "error": False,
-                    }
-                )
-        self._reconcile_oldest_first(bulk=bulk)
+        payments = self.env["account.payment"].with_context(**quiet).create(vals_list)
+        payments.action_post()
+        self._log_origin(payments)
+        self._mark_paid(payments)
+        self._reconcile_oldest_first()
 
-    def _mark_paid_in_bulk(self, payments):
-        """state, payment and customer of the paid intakes, in one UPDATE (no tracking message per intake)."""
+    def _origin_html(self):
+        """Where this payment came from, as a sentence with links, for the payment's chatter."""
+        self.ensure_one()
+        if self.import_id:
+            return Markup(
+                self.env._("Created from the payment import %(import)s, line %(line)s (incoming payment %(intake)s).")
+            ) % {"import": self.import_id._get_html_link(), "line": self.import_line, "intake": self._get_html_link()}
+        if self.terminal_id:
+            return Markup(
+                self.env._("Received at the payment terminal %(terminal)s (incoming payment %(intake)s).")
+            ) % {"terminal": self.terminal_id._get_html_link(), "intake": self._get_html_link()}
+        return Markup(
+            self.env._("Created from the incoming payment %(intake)s, assigned to %(subscription)s by %(user)s.")
+        ) % {
+            "intake": self._get_html_link(),
+            "subscription": self.subscription_id._get_html_link(),
+            "user": self.env.user.name,
+        }
+
+    def _log_origin(self, payments):
+        """One chatter line per payment naming its origin: the audit trail has no hole."""
+        bodies = {payment.id: intake._origin_html() for intake, payment in zip(self, payments, strict=True)}
+        payments._message_log_batch(bodies)
+        self._message_log_batch(
+            {
+                intake.id: Markup(self.env._("Posted as the payment %(payment)s."))
+                % {"payment": payment._get_html_link()}
+                for intake, payment in zip(self, payments, strict=True)
+            }
+        )
+
+    def _mark_paid(self, payments):
+        """state, payment and customer of the paid intakes, in one UPDATE of our own table.
+
+        No tracking message per intake: the payment's chatter already tells the story.
+        """
         self.flush_recordset()
         self.env.cr.execute(
             SQL(
@@ -336,32 +368,27 @@ class SubscriptionPaymentIntake(models.Model):
         self.invalidate_recordset(["state", "payment_id", "partner_id", "error", "write_uid", "write_date"])
         self.modified(["state", "payment_id", "partner_id", "error"])
 
-    def _reconcile_oldest_first(self, bulk=False):
+    def _reconcile_oldest_first(self):
         """Reconcile each subscription's new payments with its open invoices, oldest due date first.
 
         One group per subscription in a single reconciliation plan: Odoo matches the lines
         of a group by maturity, so the oldest invoice is paid first.
         """
         subscriptions = self.subscription_id
-        open_lines = (
-            self.env["account.move.line"]
-            .sudo()
-            .search(
-                [
-                    ("move_id.move_type", "=", "out_invoice"),
-                    ("move_id.state", "=", "posted"),
-                    ("move_id.payment_state", "in", ("not_paid", "partial")),
-                    ("move_id.invoice_line_ids.subscription_id", "in", subscriptions.ids),
-                    ("account_id.account_type", "=", "asset_receivable"),
-                    ("reconciled", "=", False),
-                ]
-            )
+        Line = self.env["account.move.line"]
+        open_lines = Line.search(
+            [
+                ("move_id.move_type", "=", "out_invoice"),
+                ("move_id.state", "=", "posted"),
+                ("move_id.payment_state", "in", ("not_paid", "partial")),
+                ("move_id.invoice_line_ids.subscription_id", "in", subscriptions.ids),
+                ("account_id.account_type", "=", "asset_receivable"),
+                ("reconciled", "=", False),
+            ]
         )
         subs_of_move = {}
-        for line in (
-            self.env["account.move.line"]
-            .sudo()
-            .search([("move_id", "in", open_lines.move_id.ids), ("subscription_id", "in", subscriptions.ids)])
+        for line in Line.search(
+            [("move_id", "in", open_lines.move_id.ids), ("subscription_id", "in", subscriptions.ids)]
         ):
             subs_of_move.setdefault(line.move_id, line.subscription_id)
         groups, taken = {}, set()
@@ -377,13 +404,12 @@ class SubscriptionPaymentIntake(models.Model):
                 groups[sub] |= line
                 taken.add(line.id)
         plan = [lines for lines in groups.values() if len(lines.account_id) == 1 and len(lines) > 1]
-        if plan and bulk:
-            self.env["account.move.line"].sudo()._subscription_reconcile_plan(plan)
-        elif plan:
-            self.env["account.move.line"].sudo()._reconcile_plan(plan)
+        if plan:
+            Line._reconcile_plan(plan)
 
     def action_assign(self):
         """Post the payments of intakes a user assigned to a subscription by hand."""
+        self._check_posting_rights()
         for intake in self:
             if intake.state != "unmatched":
                 raise UserError(self.env._("Payment %s is not waiting for a subscription.", intake.name))

@@ -1,7 +1,5 @@
 from datetime import date
-from unittest.mock import patch
 
-from odoo.addons.subscription_billing.models.account_payment import AccountPayment
 from odoo.tests import tagged
 
 from .common import SubscriptionBillingCommon
@@ -35,8 +33,14 @@ class TestPaymentBulkEquivalence(SubscriptionBillingCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.bank = cls.company_data["default_journal_bank"]
-        # partner_b pays in 30/70 instalments: two receivable items per invoice.
-        partners = [cls.partner_a, cls.partner_a, cls.partner_b, cls.partner_a, cls.partner_b]
+        # Several customers, as a real file has them: partner_b pays in 30/70 instalments (two
+        # receivable items per invoice) under a fiscal position of its own; the Polish customer
+        # gets a fiscal position Odoo applies by itself; the others have none.
+        poland = cls.env.ref("base.pl")
+        cls.env["account.fiscal.position"].create({"name": "EU customers", "auto_apply": True, "country_id": poland.id})
+        polish = cls.env["res.partner"].create({"name": "Klient Sp. z o.o.", "country_id": poland.id})
+        plain = cls.env["res.partner"].create({"name": "Home Customer"})
+        partners = [cls.partner_a, polish, cls.partner_b, plain, cls.partner_b]
         cls.sides = {}
         for side in ("bulk", "orm"):
             subs = cls.env["subscription.subscription"]
@@ -159,25 +163,12 @@ class TestPaymentBulkEquivalence(SubscriptionBillingCommon):
         return picture
 
     def test_bulk_path_writes_what_odoo_writes(self):
-        copied = []
-        copy_posted = AccountPayment._subscription_copy_posted
-
-        def spy(payment, vals_list):
-            ids = copy_posted(payment, vals_list)
-            copied.extend(ids)
-            return ids
-
-        with (
-            patch.object(AccountPayment, "_subscription_copy_posted", spy),
-            patch.object(type(self.env["account.move.line"]), "_reconcile_plan", side_effect=AssertionError),
-        ):
-            bulk = self._intakes("bulk", BULK)
-            bulk._process()
-        # Odoo posts the first payment of each date and customer account: (5 Apr, a), (5 Apr, b),
-        # (6 Apr, a), (6 Apr, b); the two other payments of 5 April are copies.
-        self.assertEqual(len(copied), 2)
+        """A file's payments, posted together, are the entries each customer's payment gets alone."""
+        bulk = self._intakes("bulk", BULK)
+        bulk._process()
         orm = self._intakes("orm", {})
-        orm._process()
+        for intake in orm:
+            intake._process()
         self.assertEqual(bulk.mapped("state"), ["done"] * 6)
         self.assertEqual(orm.mapped("state"), ["done"] * 6)
 

@@ -1,8 +1,9 @@
 import base64
 from datetime import date
 
-from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo import fields
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import new_test_user, tagged
 
 from .common import SubscriptionBillingCommon
 
@@ -128,15 +129,69 @@ class TestPaymentImport(SubscriptionBillingCommon):
         self.assertEqual([(line.line, line.status, line.amount) for line in batch.line_ids], [(2, "new", 7.0)])
         self.assertEqual(batch.intake_ids.mapped("amount"), [7.0])
 
-    def test_reimporting_the_same_file_changes_nothing(self):
-        self._import(self._file()).action_post()
+    def test_the_same_file_twice_is_refused_saying_when_and_by_whom(self):
+        first = self._import(self._file())
+        first.action_post()
         payments_before = self.env["account.payment"].search_count([])
-        again = self._import(self._file())
-        self.assertEqual(again.line_ids.mapped("status"), ["duplicate"] * 6)
-        self.assertEqual(again.line_ids.mapped("reason"), ["already received"] * 6)
-        again.action_post()
-        self.assertFalse(again.intake_ids)
+        with self.assertRaisesRegex(
+            UserError,
+            rf"This file was already imported into {self.bank.display_name} on .+ by {self.env.user.name} "
+            rf"\(bank.csv\)\. Nothing was posted again\.",
+        ):
+            self._import(self._file())
         self.assertEqual(self.env["account.payment"].search_count([]), payments_before)
+        self.assertEqual((first.posted_uid, first.posted_date.date()), (self.env.user, fields.Date.today()))
+
+    def test_a_file_repeating_rows_of_an_earlier_one_posts_only_the_new_rows(self):
+        """Rows without transaction id are known again by what they say, whatever the file."""
+        sub = self.subs["contract"].name
+        header = "Contract;Invoice;Ref;Phone;Payer;Sum;Date;Txn\n"
+        rows = [f"{sub};;;;;5,00;02.03.2026;", f"{sub};;;;;5,00;02.03.2026;", ";;CUST-77;;;8,00;02.03.2026;"]
+        first = self._import(header + "\n".join(rows) + "\n")
+        first.action_post()
+        self.assertEqual(first.intake_ids.mapped("amount"), [5.0, 5.0, 8.0], "two equal rows are two payments")
+        # The next export of the same account repeats those rows, with one new payment.
+        later = self._import(header + "\r\n".join([*rows, f"{sub};;;;;9,00;03.03.2026;"]) + "\r\n", filename="b.csv")
+        self.assertEqual(later.line_ids.mapped("status"), ["duplicate", "duplicate", "duplicate", "new"])
+        later.action_post()
+        self.assertEqual(later.intake_ids.mapped("amount"), [9.0])
+        self.assertEqual(
+            self.env["subscription.payment.intake"].search_count([("row_key", "!=", False)]), 4, "nothing twice"
+        )
+
+    def test_two_banks_reusing_a_transaction_id_both_pay(self):
+        other_bank = self.env["account.journal"].create({"name": "Second Bank", "type": "bank", "code": "BNK9"})
+        other_mapping = self.mapping.copy({"name": "Second bank", "journal_id": other_bank.id})
+        sub = self.subs["contract"].name
+        text = f"Contract;Invoice;Ref;Phone;Payer;Sum;Date;Txn\n{sub};;;;;4,00;02.03.2026;0001\n"
+        self._import(text).action_post()
+        second = self._import(text.replace("4,00", "6,00"), mapping_id=other_mapping.id)
+        self.assertEqual(second.line_ids.mapped("status"), ["new"])
+        second.action_post()
+        intakes = self.env["subscription.payment.intake"].search([("transaction_id", "=", "0001")])
+        self.assertEqual(sorted(intakes.mapped("amount")), [4.0, 6.0])
+        self.assertEqual(intakes.payment_id.journal_id, self.bank | other_bank)
+
+    def test_each_payment_says_in_its_chatter_which_import_made_it(self):
+        batch = self._import(self._file())
+        batch.action_post()
+        intake = batch.intake_ids.filtered(lambda i: i.import_line == 2)
+        message = intake.payment_id.message_ids[:1]
+        self.assertIn("Created from the payment import", message.body)
+        self.assertIn(f'data-oe-model="subscription.payment.import" data-oe-id="{batch.id}"', message.body)
+        self.assertIn("line 2", message.body)
+        self.assertIn(intake.payment_id.name, intake.message_ids[:1].body)
+
+    def test_posting_payments_needs_invoicing_rights(self):
+        clerk = new_test_user(
+            self.env, login="billing_clerk", groups="subscription_billing.group_subscription_billing_manager"
+        )
+        self.assertFalse(clerk.has_group("account.group_account_invoice"))
+        batch = self._import(self._file()).with_user(clerk)
+        with self.assertRaisesRegex(AccessError, "may not post customer payments: that needs the Invoicing rights"):
+            batch.action_post()
+        self.assertFalse(self.env["subscription.payment.intake"].search([("import_id", "=", batch.id)]))
+        self.assertEqual(batch.state, "previewed")
 
     def test_bad_rows_are_named_and_nothing_is_posted(self):
         text = (

@@ -9,6 +9,7 @@ row, so a user sees all of them at once.
 """
 
 import csv
+import hashlib
 import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -203,3 +204,34 @@ def _parse_row(line, cells, index, mapping):
     if not set(values) & set(IDENTIFIERS):
         raise ValueError("no contract number, invoice, reference, phone or payer name")
     return PaymentRow(line=line, amount=amount, date=day, values=values)
+
+
+def row_keys(rows):
+    """A key per row that says, file after file, whether it is the same payment again.
+
+    The bank's transaction id when the row has one (``tx:<id>``). Otherwise a hash of
+    what the row says (date, amount, every identifier text), followed by how many
+    identical rows came before it in the file (``h:<hash>:<n>``): two equal payments of
+    one file stay two payments, and the same file read again gives the same keys. The
+    journal is added by the caller, so two banks never share a key.
+    """
+    keys, seen = [], {}
+    for row in rows:
+        transaction = row.values.get("transaction_id")
+        if transaction:
+            keys.append(f"tx:{transaction}")
+            continue
+        text = "\x1f".join(
+            [row.date.isoformat(), f"{row.amount:.2f}"]
+            + [f"{name}={row.values.get(name, '').upper()}" for name in IDENTIFIERS]
+        )
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+        occurrence = seen.get(digest, 0)
+        seen[digest] = occurrence + 1
+        keys.append(f"h:{digest}:{occurrence}")
+    return keys
+
+
+def file_hash(content):
+    """The SHA-256 of a file's bytes: the same file imported twice has the same hash."""
+    return hashlib.sha256(content).hexdigest()

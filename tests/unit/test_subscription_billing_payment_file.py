@@ -108,3 +108,30 @@ def test_mapping_needs_amount_date_and_an_identifier():
         payment_file.Mapping(columns={"contract": 1, "amount": 2})
     with pytest.raises(ValueError, match="identifies the payer"):
         payment_file.Mapping(columns={"amount": 1, "date": 2})
+
+
+def test_row_keys_say_the_same_payment_again_without_transaction_ids():
+    content = (
+        b"Contract;Sum;Date;Payer;Txn\n"
+        b"C-1;100.00;2026-03-02;Olena;\n"
+        b"C-2;50.00;2026-03-02;Petro;\n"
+        b"C-1;100.00;2026-03-02;Olena;\n"  # the same payer paid the same amount twice that day
+        b"C-3;70.00;2026-03-02;Ivan;B-77\n"
+    )
+    rows, errors = payment_file.parse_payments(content, "bank.csv", BANK)
+    assert errors == []
+    keys = payment_file.row_keys(rows)
+    assert keys[3] == "tx:B-77"
+    assert keys[0] != keys[2], "two equal payments of one file are two payments"
+    assert keys[0].rsplit(":", 1)[0] == keys[2].rsplit(":", 1)[0]
+    assert (keys[0][-2:], keys[2][-2:]) == (":0", ":1")
+    assert len(set(keys)) == 4
+    # The same file read again gives the same keys; another amount gives another key.
+    assert payment_file.row_keys(payment_file.parse_payments(content, "bank.csv", BANK)[0]) == keys
+    other = content.replace(b"C-2;50.00", b"C-2;50.01")
+    assert payment_file.row_keys(payment_file.parse_payments(other, "bank.csv", BANK)[0])[1] != keys[1]
+
+
+def test_file_hash_is_the_same_for_the_same_bytes_only():
+    assert payment_file.file_hash(b"a;b\n") == payment_file.file_hash(b"a;b\n")
+    assert payment_file.file_hash(b"a;b\n") != payment_file.file_hash(b"a;b\r\n")
