@@ -14,3 +14,8 @@ class ResCompany(models.Model):
         required=True,
         help="How the recurring invoicing run groups the due subscriptions of a customer.",
     )
+    subscription_cash_rounding_id = fields.Many2one(
+        "account.cash.rounding",
+        string="Cash Rounding of Invoices",
+        help="Cash rounding method given to every recurring invoice, as on an invoice made by hand.",
+    )

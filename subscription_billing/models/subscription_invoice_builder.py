@@ -2,10 +2,10 @@ import logging
 from collections import defaultdict
 
 import psycopg2
+from markupsafe import Markup
 
 from odoo import Command, api, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL
 from odoo.tools.misc import format_date
 
 from ..tools import periods
@@ -14,37 +14,17 @@ _logger = logging.getLogger(__name__)
 
 BILLING_ERRORS = (UserError, ValidationError, ValueError, psycopg2.Error)
 PERIOD_CONSTRAINT = "subscription_line_period_line_period_unique"
-PRODUCT_DISPLAY_TYPES = ("product", "line_section", "line_note")
-# What Odoo's invoice synchronization sets on tax, due (payment term), early-discount
-# and rounding lines; copied from an invoice of the same shape.
-COPIED_LINE_FIELDS = (
-    "display_type",
-    "name",
-    "sequence",
-    "account_id",
-    "currency_id",
-    "tax_repartition_line_id",
-    "tax_ids",
-    "tax_tag_ids",
-    "group_tax_id",
-    "analytic_distribution",
-    "amount_currency",
-    "balance",
-    "tax_base_amount",
-    "date_maturity",
-    "discount_date",
-    "discount_amount_currency",
-    "discount_balance",
-)
 
 
 class SubscriptionInvoiceBuilder(models.AbstractModel):
     """Turns due subscription periods into posted customer invoices, a batch at a time.
 
     The whole batch is created with one ``account.move.create(vals_list)`` and posted with
-    one ``action_post()`` inside a savepoint. If anything in the batch fails, the batch is
-    retried one invoice at a time, each in its own savepoint, so a broken subscription is
-    isolated and reported while the others are billed.
+    one ``action_post()`` inside a savepoint: Odoo computes every invoice's taxes, terms,
+    accounts and rounding itself. If anything in the batch fails, the batch is retried one
+    invoice at a time, each in its own savepoint, so a broken subscription is isolated and
+    reported while the others are billed. A rolled back savepoint also clears Odoo's
+    per-transaction numbering cache (``cr.clear()``), so the journal's numbering has no gap.
     """
 
     _name = "subscription.invoice.builder"
@@ -174,6 +154,8 @@ class SubscriptionInvoiceBuilder(models.AbstractModel):
             vals["invoice_payment_term_id"] = first.payment_term_id.id
         if first.fiscal_position_id:
             vals["fiscal_position_id"] = first.fiscal_position_id.id
+        if first.company_id.subscription_cash_rounding_id:
+            vals["invoice_cash_rounding_id"] = first.company_id.subscription_cash_rounding_id.id
         return vals
 
     @api.model
@@ -254,7 +236,7 @@ class SubscriptionInvoiceBuilder(models.AbstractModel):
             vals_list.append(self._move_vals(subs, items, today, run, journal))
         if not vals_list:
             return self.env["account.move"]
-        moves = self._create_moves(vals_list)
+        moves = self.env["account.move"].with_context(mail_create_nolog=True, tracking_disable=True).create(vals_list)
         period_vals = []
         billed_until = {}
         for move, (_subs, items) in zip(moves, groups, strict=True):
@@ -285,161 +267,22 @@ class SubscriptionInvoiceBuilder(models.AbstractModel):
         self.env["subscription.line.period"].create(period_vals)
         self.env.flush_all()  # the UNIQUE constraint speaks here, before posting
         self._advance_lines(groups)
-        # Every journal item is in place (made or checked above): posting only numbers and
-        # locks the invoices, so Odoo's line synchronization has nothing to do and is skipped.
-        moves.with_context(tracking_disable=True, skip_invoice_sync=True).action_post()
+        moves.with_context(tracking_disable=True).action_post()
+        self._log_origin(moves, groups, run)
         return moves
 
-    # ------------------------------------------------------------------
-    # Invoices of one shape: computed by Odoo once, copied for the others
-    # ------------------------------------------------------------------
     @api.model
-    def _create_moves(self, vals_list):
-        """Create the draft invoices of ``vals_list``, in that order.
-
-        Invoices of one *shape* (same journal, date, currency, fiscal position, payment
-        terms, receivable account and the same products, quantities, prices and
-        discounts) have the same amounts, tax lines and due lines. The first of each
-        shape goes through Odoo's full invoice flow; the others get its journal items,
-        with their own labels and partner, without Odoo recomputing taxes and terms each
-        time. Accounts, taxes and fiscal position are still computed by Odoo for every
-        invoice and checked against the first one: any difference raises, and the batch
-        is then billed one invoice at a time through the full flow.
-        """
-        Move = self.env["account.move"].with_context(mail_create_nolog=True, tracking_disable=True)
-        if len(vals_list) < 2 or not self._can_copy_invoice_shapes():
-            return Move.create(vals_list)
-        shapes = [self._invoice_shape(vals) for vals in vals_list]
-        first_of_shape = {}
-        for index, shape in enumerate(shapes):
-            first_of_shape.setdefault(shape, index)
-        template_indexes = sorted(first_of_shape.values())
-        templates = Move.create([vals_list[index] for index in template_indexes])
-        template_of = {shapes[index]: move for index, move in zip(template_indexes, templates, strict=True)}
-        copy_indexes = sorted(set(range(len(vals_list))) - set(template_indexes))
-        layouts = {move: self._shape_layout(move) for move in templates}
-        copies = Move.with_context(skip_invoice_sync=True, check_move_validity=False).create(
-            [self._copied_shape_vals(vals_list[index], layouts[template_of[shapes[index]]]) for index in copy_indexes]
-        )
-        for index, move in zip(copy_indexes, copies, strict=True):
-            self._check_same_shape(move, template_of[shapes[index]])
-        by_index = dict(zip(template_indexes, templates, strict=True))
-        by_index.update(zip(copy_indexes, copies, strict=True))
-        return Move.browse([by_index[index].id for index in range(len(vals_list))])
-
-    @api.model
-    def _can_copy_invoice_shapes(self):
-        # Analytic distribution models may depend on the customer: let Odoo compute each invoice.
-        return not self.env["account.analytic.distribution.model"].sudo().search_count([], limit=1)
-
-    @api.model
-    def _invoice_shape(self, vals):
-        partner = self.env["res.partner"].browse(vals["partner_id"])
-        company = self.env["account.journal"].browse(vals["journal_id"]).company_id
-        partner = partner.with_company(company)
-        fiscal_position = vals.get("fiscal_position_id")
-        if not fiscal_position:
-            delivery = self.env["res.partner"].browse(partner.address_get(["delivery"])["delivery"])
-            fiscal_position = (
-                self.env["account.fiscal.position"]
-                .with_company(company)
-                ._get_fiscal_position(partner, delivery=delivery)
-                .id
-            )
-        lines = tuple(
-            (cmd[2]["product_id"], cmd[2]["quantity"], cmd[2]["price_unit"], cmd[2]["discount"])
-            for cmd in vals["invoice_line_ids"]
-        )
-        return (
-            vals["move_type"],
-            vals["journal_id"],
-            vals["currency_id"],
-            vals["invoice_date"],
-            fiscal_position,
-            vals.get("invoice_payment_term_id") or partner.property_payment_term_id.id,
-            partner.commercial_partner_id.property_account_receivable_id.id,
-            lines,
-        )
-
-    @api.model
-    def _shape_layout(self, template):
-        """The journal items of ``template`` that its copies take over, as they are stored.
-
-        Values are read from the table, not the ORM: a float column Odoo left NULL reads
-        as 0.0 through the ORM, and the copy must leave it NULL too.
-        """
-        product_lines = template.line_ids.filtered(lambda line: line.display_type == "product").sorted("sequence")
-        other_lines = template.line_ids.filtered(lambda line: line.display_type not in PRODUCT_DISPLAY_TYPES)
-        Line = self.env["account.move.line"]
-        columns = [fname for fname in COPIED_LINE_FIELDS if fname in Line._fields and Line._fields[fname].column_type]
-        self.env.cr.execute(
-            SQL(
-                "SELECT id, %s FROM account_move_line WHERE id = ANY(%s)",
-                SQL(", ").join(SQL.identifier(fname) for fname in columns),
-                other_lines.ids,
-            )
-        )
-        stored = {row[0]: dict(zip(columns, row[1:], strict=True)) for row in self.env.cr.fetchall()}
-        others = []
-        for line in other_lines:
-            line_vals = {}
-            for fname in COPIED_LINE_FIELDS:
-                field = Line._fields.get(fname)
-                if field is None:
-                    continue
-                if field.column_type:
-                    value = stored[line.id][fname]
-                    if value is None:
-                        continue
-                    line_vals[fname] = field.convert_to_write(line[fname], line)
-                else:
-                    line_vals[fname] = field.convert_to_write(line[fname], line)
-            if line.display_type == "payment_term":
-                line_vals.pop("name", None)  # computed from the invoice's own payment reference
-            others.append(line_vals)
-        products = [
-            {
-                "sequence": line.sequence,
-                "amount_currency": line.amount_currency,
-                "balance": line.balance,
-                "tax_tag_ids": [Command.set(line.tax_tag_ids.ids)],
+    def _log_origin(self, moves, groups, run):
+        """One chatter line per invoice naming the billing run and subscriptions that made it."""
+        bodies = {}
+        for move, (subs, _items) in zip(moves, groups, strict=True):
+            bodies[move.id] = Markup(
+                self.env._("Created by the billing run %(run)s for the subscription(s) %(subscriptions)s.")
+            ) % {
+                "run": run._get_html_link(),
+                "subscriptions": Markup(", ").join(sub._get_html_link() for sub in subs),
             }
-            for line in product_lines
-        ]
-        return products, others
-
-    @api.model
-    def _copied_shape_vals(self, vals, layout):
-        """``vals`` with the journal items of its shape's first invoice: amounts and tags copied, labels kept."""
-        products, others = layout
-        partner = self.env["res.partner"].browse(vals["partner_id"]).commercial_partner_id
-        line_cmds = [
-            Command.create({**cmd[2], **product_vals})
-            for cmd, product_vals in zip(vals["invoice_line_ids"], products, strict=True)
-        ]
-        line_cmds += [Command.create({**line_vals, "partner_id": partner.id}) for line_vals in others]
-        copied = {key: value for key, value in vals.items() if key != "invoice_line_ids"}
-        copied["line_ids"] = line_cmds
-        return copied
-
-    @api.model
-    def _check_same_shape(self, move, template):
-        def line_signature(line):
-            return (line.display_type, line.account_id, line.tax_ids, line.tax_repartition_line_id, line.price_subtotal)
-
-        def signature(invoice):
-            lines = invoice.line_ids.sorted(lambda line: (line.display_type, line.sequence, line.id))
-            return (
-                invoice.fiscal_position_id,
-                invoice.invoice_payment_term_id,
-                invoice.currency_id,
-                [line_signature(line) for line in lines],
-            )
-
-        if signature(move) != signature(template):
-            raise UserError(
-                self.env._("Invoice %(move)s differs from the invoice it was copied from.", move=move.display_name)
-            )
+        moves._message_log_batch(bodies)
 
     @api.model
     def _advance_lines(self, groups):

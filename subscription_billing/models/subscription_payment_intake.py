@@ -7,8 +7,6 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
-from ..tools import numbering
-
 _logger = logging.getLogger(__name__)
 
 MATCH_METHODS = [
@@ -262,8 +260,7 @@ class SubscriptionPaymentIntake(models.Model):
         """Match, then post and reconcile the payments of the intakes that found their subscription.
 
         The whole batch is posted and reconciled at once; when that fails, each intake is
-        retried alone so one bad payment only marks itself as an error. A rolled back
-        attempt gives its journal numbers back, so the numbering has no gap.
+        retried alone so one bad payment only marks itself as an error.
         """
         self._match()
         ready = self.filtered(lambda i: i.state == "unmatched" and i.subscription_id)
@@ -271,7 +268,7 @@ class SubscriptionPaymentIntake(models.Model):
             return
         ready._check_posting_rights()
         try:
-            with numbering.savepoint_keeping_numbers(self.env.cr):
+            with self.env.cr.savepoint():
                 ready._pay()
         except (UserError, ValidationError, psycopg2.Error) as error:
             if isinstance(error, AccessError):
@@ -279,7 +276,7 @@ class SubscriptionPaymentIntake(models.Model):
             _logger.info("posting %s payments at once failed (%s), posting them one by one", len(ready), error)
             for intake in ready:
                 try:
-                    with numbering.savepoint_keeping_numbers(self.env.cr):
+                    with self.env.cr.savepoint():
                         intake._pay()
                 except AccessError:
                     raise
