@@ -1,3 +1,5 @@
+from markupsafe import Markup
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
@@ -138,6 +140,12 @@ class CertCertificateSet(models.Model):
             raise UserError(_("Invoicing a certificate set needs the Invoicing / Billing access rights."))
         moves = self.env["account.move"].create([cert_set._prepare_invoice_vals() for cert_set in self])
         moves.action_post()
+        moves._message_log_batch(
+            {
+                move.id: Markup(_("Created from the certificate set %(set)s.")) % {"set": cert_set._get_html_link()}
+                for cert_set, move in zip(self, moves, strict=True)
+            }
+        )
         for cert_set, move in zip(self, moves, strict=True):
             cert_set.write({"invoice_id": move.id, "state": "invoiced", "invoice_date": move.invoice_date})
         return self.action_view_invoice() if len(self) == 1 else True

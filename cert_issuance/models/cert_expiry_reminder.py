@@ -1,6 +1,9 @@
 import logging
 
+from markupsafe import Markup
+
 from odoo import api, fields, models, modules
+from odoo.tools.misc import format_date
 
 _logger = logging.getLogger(__name__)
 
@@ -226,6 +229,10 @@ class CertExpiryReminder(models.Model):
             )
             if not already:
                 self.invoice_id = self.env["account.move"].create(item._cert_renewal_invoice_vals())
+                self.invoice_id._message_log(
+                    body=Markup(self.env._("Created as the renewal of %(item)s, which expires on %(date)s."))
+                    % {"item": item._get_html_link(), "date": format_date(self.env, self.expiry_date)}
+                )
         if company.cert_renewal_customer_notice:
             template = self.env.ref(
                 "cert_issuance.mail_template_license_expiry"

@@ -40,6 +40,11 @@ class TestPipeline(CertCommon):
         self.assertEqual(invoice.partner_id, self.customer)
         self.assertEqual(invoice.amount_total, 120.0)
         self.assertEqual(invoice.invoice_origin, cert_set.name)
+        self.assertIn(
+            "Created from the certificate set "
+            f'<a href="#" data-oe-model="cert.certificate.set" data-oe-id="{cert_set.id}"',
+            invoice.message_ids[:1].body,
+        )
 
         self._pay(invoice, amount=50.0)
         self.assertEqual(cert_set.state, "invoiced", "a partial payment does not make the set paid")
