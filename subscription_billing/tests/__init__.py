@@ -11,3 +11,4 @@ from . import test_payment_bulk_equivalence
 from . import test_terminal
 from . import test_suspension
 from . import test_collections_reports
+from . import test_closing
