@@ -289,7 +289,7 @@ class SubscriptionInvoiceBuilder(models.AbstractModel):
                         ),
                     }
                 )
-        self.env["subscription.line.period"].create(period_vals)
+        self.env["subscription.line.period"]._create_for_invoices(period_vals, moves)
         self.env.flush_all()  # the UNIQUE constraint speaks here, before posting
         self._advance_lines(groups)
         # Every journal item is in place (made or checked above): posting only numbers and

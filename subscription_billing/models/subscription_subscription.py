@@ -148,6 +148,18 @@ class SubscriptionSubscription(models.Model):
                 )
         return super().create(vals_list)
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_invoiced(self):
+        # Deleting a subscription deletes its lines in the database, past their own check.
+        invoiced = self.filtered(lambda sub: sub.line_ids.period_ids)
+        if invoiced:
+            raise UserError(
+                self.env._(
+                    "Subscription %s has invoiced periods and cannot be deleted: close it instead.",
+                    invoiced[0].name,
+                )
+            )
+
     @api.depends("name", "partner_id")
     def _compute_display_name(self):
         for sub in self:
