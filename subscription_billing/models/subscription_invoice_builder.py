@@ -176,7 +176,14 @@ class SubscriptionInvoiceBuilder(models.AbstractModel):
     # Billing a batch
     # ------------------------------------------------------------------
     @api.model
-    def _bill(self, subscriptions, today, run):
+    def _bill(self, subscriptions, today, run, invoice_date=None):
+        """Invoice the periods of ``subscriptions`` due on ``today``, dated ``invoice_date`` (default: ``today``).
+
+        A closing plans up to the end date but dates its final invoice by the end date or
+        today (see ``subscription.subscription._bill_closing``); the regular runs bill on
+        the day they run.
+        """
+        invoice_date = invoice_date or today
         failures = {}
         groups = defaultdict(lambda: [self.env["subscription.subscription"], []])
         for sub in subscriptions:
@@ -195,13 +202,13 @@ class SubscriptionInvoiceBuilder(models.AbstractModel):
         skipped = {}
         try:
             with self.env.cr.savepoint():
-                moves = self._create_and_post(groups, today, run, journals)
+                moves = self._create_and_post(groups, invoice_date, run, journals)
         except BILLING_ERRORS:
             # Bill one invoice at a time so that a broken subscription does not stop the others.
             for subs, items in groups:
                 try:
                     with self.env.cr.savepoint():
-                        moves |= self._create_and_post([(subs, items)], today, run, journals)
+                        moves |= self._create_and_post([(subs, items)], invoice_date, run, journals)
                 except psycopg2.errors.UniqueViolation as error:
                     if error.diag.constraint_name != PERIOD_CONSTRAINT:
                         failures.update(dict.fromkeys(subs, str(error)))
@@ -264,7 +271,7 @@ class SubscriptionInvoiceBuilder(models.AbstractModel):
                         ),
                     }
                 )
-        self.env["subscription.line.period"].create(period_vals)
+        self.env["subscription.line.period"]._create_for_invoices(period_vals, moves)
         self.env.flush_all()  # the UNIQUE constraint speaks here, before posting
         self._advance_lines(groups)
         moves.with_context(tracking_disable=True).action_post()

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from ..tools import periods
 
@@ -47,6 +47,19 @@ class SubscriptionLine(models.Model):
         for line in self:
             if line.date_end and line.date_end < line.date_start:
                 raise ValidationError(self.env._("A subscription line cannot end before it starts."))
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_invoiced(self):
+        invoiced = self.filtered("period_ids")
+        if invoiced:
+            raise UserError(
+                self.env._(
+                    "The line %(line)s of subscription %(subscription)s has invoiced periods and cannot be "
+                    "deleted: set its end date instead, or close the subscription.",
+                    line=invoiced[0].name,
+                    subscription=invoiced[0].subscription_id.name,
+                )
+            )
 
     @api.depends("tariff_id")
     def _compute_name(self):

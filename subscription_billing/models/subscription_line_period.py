@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class SubscriptionLinePeriod(models.Model):
@@ -7,6 +7,9 @@ class SubscriptionLinePeriod(models.Model):
     The UNIQUE constraint on (line, period start, kind) is what makes the invoicing run
     safe: a re-run, a crash mid-run or two workers at once can never record, and so never
     invoice, the same period of a line twice.
+
+    Periods are the billing history: users (billing managers included) only read them;
+    the billing code records them with ``_create_for_invoices``.
     """
 
     _name = "subscription.line.period"
@@ -34,3 +37,17 @@ class SubscriptionLinePeriod(models.Model):
             "This period of this subscription line is already invoiced.",
         ),
     ]
+
+    @api.model
+    def _create_for_invoices(self, vals_list, moves):
+        """Record the periods invoiced by ``moves``, the draft invoices billing just created.
+
+        Users may not write periods; the billing code records them here as part of
+        invoicing, which the user must be allowed to do: the rights checked are those on
+        ``moves``, and each period must belong to one of them. The elevation only writes
+        these records, never an accounting one.
+        """
+        moves.check_access("write")
+        if any(vals.get("move_id") not in moves.ids for vals in vals_list):
+            raise ValueError("invoiced periods are recorded only with the invoices that bill them")
+        return self.sudo().create(vals_list).with_env(self.env)

@@ -1,5 +1,6 @@
 import logging
 import time
+from collections import defaultdict
 
 import psycopg2
 
@@ -147,6 +148,18 @@ class SubscriptionSubscription(models.Model):
                 )
         return super().create(vals_list)
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_invoiced(self):
+        # Deleting a subscription deletes its lines in the database, past their own check.
+        invoiced = self.filtered(lambda sub: sub.line_ids.period_ids)
+        if invoiced:
+            raise UserError(
+                self.env._(
+                    "Subscription %s has invoiced periods and cannot be deleted: close it instead.",
+                    invoiced[0].name,
+                )
+            )
+
     @api.depends("name", "partner_id")
     def _compute_display_name(self):
         for sub in self:
@@ -188,7 +201,10 @@ class SubscriptionSubscription(models.Model):
         return True
 
     def action_close(self):
-        """Close on the end date (today when empty) and bill the last, prorated period at once."""
+        """Close on the end date (today when empty) and bill what the closing makes due now.
+
+        See ``_bill_closing`` for the dates of the final invoices.
+        """
         today = fields.Date.context_today(self)
         for sub in self:
             if sub.state == "closed":
@@ -203,10 +219,40 @@ class SubscriptionSubscription(models.Model):
         was_billed = self.filtered(lambda sub: sub.state in ("active", "suspended"))
         self.write({"state": "closed"})
         if was_billed:
-            # Everything up to the end date is due now, whatever the billing mode.
-            last_day = max(was_billed.mapped("date_end"))
-            was_billed._generate_invoices(max(today, last_day + ONE_DAY), trigger="manual")
+            was_billed._bill_closing(today)
         return True
+
+    def _bill_closing(self, today):
+        """Bill the final invoices of these just closed subscriptions, each dated by its own end date.
+
+        No invoice is ever dated after ``today``:
+
+        * days already invoiced after the end date are credited at once, dated today: the
+          credit note corrects posted invoices and is issued when the closing is decided
+          (never before the invoice it corrects);
+        * with an end date today or in the past, the days not yet invoiced up to it are
+          charged at once, dated on the end date: the last day of service, so the invoice
+          falls in the tax period in which the service ended;
+        * with an end date in the future, the days up to it are charged by the billing
+          runs on their usual dates, the last one on or after the end date.
+
+        A subscription whose final invoice both credits and charges is dated today.
+        """
+        run = self.env["subscription.billing.run"].create({"trigger": "manual", "date_invoice": today})
+        batches = defaultdict(self.browse)
+        for sub in self:
+            credits = any(line.billed_until and line.billed_until > line.date_end for line in sub.line_ids)
+            if sub.date_end > today:
+                plan_day, invoice_date = today, today
+            else:
+                # Everything up to the end date is due now, whatever the billing mode.
+                plan_day, invoice_date = sub.date_end + ONE_DAY, today if credits else sub.date_end
+            batches[plan_day, invoice_date] |= sub
+        builder = self.env["subscription.invoice.builder"]
+        for (plan_day, invoice_date), subs in sorted(batches.items()):
+            builder._bill(subs, plan_day, run, invoice_date=invoice_date)
+        run._finish()
+        return run
 
     def action_draft(self):
         if self.filtered(lambda sub: sub.state != "closed"):
@@ -271,6 +317,7 @@ class SubscriptionSubscription(models.Model):
         query = SQL(
             """SELECT id FROM subscription_subscription
                 WHERE ((state = 'active' AND next_invoice_date <= %(today)s)
+                       OR (state = 'closed' AND date_activated IS NOT NULL AND next_invoice_date <= %(today)s)
                        OR (state = 'suspended' AND %(keeps_billing)s
                            AND EXISTS (SELECT 1 FROM subscription_line sl
                                         WHERE sl.subscription_id = subscription_subscription.id

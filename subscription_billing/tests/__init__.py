@@ -12,3 +12,5 @@ from . import test_terminal
 from . import test_suspension
 from . import test_collections_reports
 from . import test_payment_fiscal_position
+from . import test_closing
+from . import test_rights
