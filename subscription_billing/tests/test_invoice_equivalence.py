@@ -280,7 +280,7 @@ class TestInvoiceEquivalence(SubscriptionBillingCommon):
         def post_then_fail(moves, soft=True):
             posted = post(moves, soft=soft)
             if broken in moves.partner_id:  # numbered, then something breaks (another module's hook...)
-                raise UserError("The customer's e-invoicing address is refused")
+                raise UserError(moves.env._("The customer's e-invoicing address is refused"))
             return posted
 
         with patch.object(Move, "_post", post_then_fail):
