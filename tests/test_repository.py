@@ -71,3 +71,14 @@ def test_docker_compose_serves_the_addons_with_demo_data():
     assert "--without-demo" not in " ".join(init["command"])
     assert "8069:8069" in odoo["ports"]
     assert services["tests"]["entrypoint"] == ["bash", ".ci/run"]
+
+
+def test_readme_links_stay_inside_the_repository():
+    """A newcomer reads the README from a clone: every relative link names a file of the clone."""
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    for target in re.findall(r"\]\(([^)\s]+)\)", text):
+        if re.match(r"[a-z][a-z0-9+.-]*:", target) or target.startswith("#"):
+            continue  # a web address or an anchor
+        path = (REPO / target.split("#")[0]).resolve()
+        assert path.is_relative_to(REPO), f"README links outside the repository: {target}"
+        assert path.exists(), f"README links to a missing file: {target}"
