@@ -72,7 +72,7 @@ class ReportCertListXlsx(models.AbstractModel):
         if field.type == "many2one":
             return value.display_name or ""
         if field.type == "selection":
-            return dict(field._description_selection(self.env)).get(value, "")
+            return dict(field._description_selection(self.env)).get(value) if value else None
         if field.type == "datetime":
             return fields.Datetime.context_timestamp(self, value).replace(tzinfo=None) if value else None
         return None if value is False and field.type != "boolean" else value
