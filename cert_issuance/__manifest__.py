@@ -6,8 +6,8 @@
     "license": "LGPL-3",
     "author": "Subscription Suite",
     "website": "https://github.com/subscription-suite/odoo-addons",
-    "depends": ["account", "mail", "product"],
-    "external_dependencies": {"python": ["xlsxwriter", "requests"]},
+    "depends": ["account", "mail", "product", "report_xlsx"],
+    "external_dependencies": {"python": ["requests"]},
     "data": [
         "security/cert_issuance_groups.xml",
         "security/ir.model.access.csv",
@@ -16,6 +16,7 @@
         "data/cert_issuance_cron.xml",
         "data/cert_issuance_mail_templates.xml",
         "report/cert_issuance_reports.xml",
+        "report/cert_list_xlsx_reports.xml",
         "views/res_config_settings_views.xml",
         "views/product_template_views.xml",
         "views/res_partner_views.xml",

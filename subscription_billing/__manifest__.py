@@ -6,8 +6,8 @@
     "license": "LGPL-3",
     "author": "Subscription Suite",
     "website": "https://github.com/subscription-suite/odoo-addons",
-    "depends": ["account", "sms", "mail", "product"],
-    "external_dependencies": {"python": ["phonenumbers", "xlsxwriter", "requests"]},
+    "depends": ["account", "sms", "mail", "product", "report_xlsx"],
+    "external_dependencies": {"python": ["phonenumbers", "requests"]},
     "data": [
         "security/subscription_billing_groups.xml",
         "security/ir.model.access.csv",
@@ -33,6 +33,7 @@
         "views/subscription_payment_intake_views.xml",
         "views/subscription_payment_import_views.xml",
         "views/subscription_suspension_policy_views.xml",
+        "report/subscription_xlsx_reports.xml",
         "report/subscription_debtor_aging_views.xml",
         "report/subscription_mrr_report_views.xml",
         "views/subscription_billing_menus.xml",

@@ -1,6 +1,7 @@
 from . import cli
 from . import controllers
 from . import models
+from . import report
 from . import wizards
 
 

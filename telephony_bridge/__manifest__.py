@@ -6,7 +6,7 @@
     "license": "LGPL-3",
     "author": "Subscription Suite",
     "website": "https://github.com/subscription-suite/odoo-addons",
-    "depends": ["mail", "sms", "phone_validation", "contacts"],
+    "depends": ["mail", "sms", "phone_validation", "contacts", "report_xlsx"],
     "external_dependencies": {"python": ["phonenumbers", "requests"]},
     "data": [
         "security/telephony_bridge_groups.xml",
@@ -18,6 +18,7 @@
         "views/telephony_team_views.xml",
         "views/telephony_pbx_views.xml",
         "views/telephony_sms_provider_views.xml",
+        "report/telephony_support_time_reports.xml",
         "views/telephony_support_views.xml",
         "views/res_partner_views.xml",
         "views/res_users_views.xml",

@@ -13,11 +13,12 @@ SUITE = configparser.ConfigParser()
 SUITE.read(REPO / "tests" / "odoo.suite")
 ADDONS = SUITE["suite"]["addons"].split()
 
-# DESIGN.md: what each addon may depend on (Odoo Community modules only).
+# DESIGN.md: what each addon may depend on (Odoo Community modules and the OCA addons named there).
+OCA = {"report_xlsx"}
 ALLOWED_DEPENDS = {
-    "subscription_billing": {"account", "sms", "mail", "product"},
-    "telephony_bridge": {"mail", "sms", "phone_validation", "contacts"},
-    "cert_issuance": {"account", "mail", "product"},
+    "subscription_billing": {"account", "sms", "mail", "product"} | OCA,
+    "telephony_bridge": {"mail", "sms", "phone_validation", "contacts"} | OCA,
+    "cert_issuance": {"account", "mail", "product"} | OCA,
 }
 ENTERPRISE = {"sale_subscription", "account_followup", "voip", "helpdesk", "account_accountant", "web_enterprise"}
 
@@ -70,3 +71,14 @@ def test_docker_compose_serves_the_addons_with_demo_data():
     assert "--without-demo" not in " ".join(init["command"])
     assert "8069:8069" in odoo["ports"]
     assert services["tests"]["entrypoint"] == ["bash", ".ci/run"]
+
+
+def test_readme_links_stay_inside_the_repository():
+    """A newcomer reads the README from a clone: every relative link names a file of the clone."""
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    for target in re.findall(r"\]\(([^)\s]+)\)", text):
+        if re.match(r"[a-z][a-z0-9+.-]*:", target) or target.startswith("#"):
+            continue  # a web address or an anchor
+        path = (REPO / target.split("#")[0]).resolve()
+        assert path.is_relative_to(REPO), f"README links outside the repository: {target}"
+        assert path.exists(), f"README links to a missing file: {target}"

@@ -242,9 +242,11 @@ class CertCertificateSet(models.Model):
         return self.env.ref("account.account_invoices").report_action(self.invoice_id)
 
     def action_print_contract(self):
+        self.env["ir.actions.report"]._cert_check_pdf_printable()
         return self.env.ref("cert_issuance.action_report_cert_contract").report_action(self)
 
     def action_print_acceptance(self):
+        self.env["ir.actions.report"]._cert_check_pdf_printable()
         return self.env.ref("cert_issuance.action_report_cert_acceptance").report_action(self)
 
     def action_fill_partner(self):

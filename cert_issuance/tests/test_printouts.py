@@ -1,4 +1,9 @@
+from unittest.mock import patch
+
+from odoo.addons.cert_issuance.models import ir_actions_report
+from odoo.exceptions import UserError
 from odoo.tests import tagged
+from odoo.tools import config
 
 from .common import CertCommon
 
@@ -46,3 +51,27 @@ class TestPrintouts(CertCommon):
         html = self._html("cert_issuance.action_report_cert_contract", cert_set)
         self.assertIn("Qualified E-Signature Set", html)
         self.assertNotIn("Ensemble de signature", html)
+
+    def test_pdf_without_wkhtmltopdf_says_what_to_install(self):
+        cert_set = self._set()
+        reports = self.env["ir.actions.report"].with_context(force_report_rendering=True)
+        with patch.object(type(reports), "get_wkhtmltopdf_state", return_value="install"):
+            with self.assertRaisesRegex(UserError, "install wkhtmltopdf 0.12.6 .the build 'with patched qt'"):
+                cert_set.action_print_contract()
+            with self.assertRaisesRegex(UserError, "install wkhtmltopdf 0.12.6"):
+                cert_set.action_print_acceptance()
+            with self.assertRaisesRegex(UserError, "The contract and the service acceptance act are printed as PDF"):
+                reports._render_qweb_pdf("cert_issuance.action_report_cert_contract", cert_set.ids)
+
+    def test_server_start_warns_when_wkhtmltopdf_is_missing_or_unpatched(self):
+        logger = "odoo.addons.cert_issuance.models.ir_actions_report"
+        reports = self.env["ir.actions.report"]
+        with patch.dict(config.options, stop_after_init=False):
+            missing = patch.object(ir_actions_report, "find_in_path", side_effect=OSError("not found"))
+            with missing, self.assertLogs(logger, "WARNING") as logs:
+                reports._register_hook()
+            self.assertIn("wkhtmltopdf is missing: the certificate contract and acceptance act", logs.output[0])
+            unpatched = patch.object(ir_actions_report, "wkhtmltopdf_version", return_value="wkhtmltopdf 0.12.6\n")
+            with unpatched, self.assertLogs(logger, "WARNING") as logs:
+                reports._register_hook()
+            self.assertIn("is not the patched build", logs.output[0])

@@ -1,4 +1,3 @@
-import base64
 import io
 
 import openpyxl
@@ -10,35 +9,37 @@ from .common import CertCommon
 
 @tagged("post_install", "-at_install")
 class TestXlsxExport(CertCommon):
-    def _export(self, records):
-        action = self.env["cert.xlsx.export"].action_export(records)
-        export_id = int(action["url"].split("/")[4])
-        export = self.env["cert.xlsx.export"].browse(export_id)
-        sheet = openpyxl.load_workbook(io.BytesIO(base64.b64decode(export.file))).active
-        return export, [[cell.value for cell in row] for row in sheet.iter_rows()]
+    def _export(self, report_xmlid, records):
+        content, _kind = self.env["ir.actions.report"]._render_xlsx(report_xmlid, records.ids, {})
+        sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+        return sheet, [[cell.value for cell in row] for row in sheet.iter_rows()]
 
     def test_export_licenses(self):
         license_ = self._license("2027-01-31", key="XL-1")
-        export, rows = self._export(license_)
-        self.assertTrue(export.filename.endswith(".xlsx"))
+        license_.partner_id.name = "=1+2"
+        sheet, rows = self._export("cert_issuance.action_report_license_xlsx", license_)
         self.assertEqual(rows[0][:3], ["License Key / Serial", "Customer", "Module"])
-        self.assertEqual(rows[1][:3], ["XL-1", "Test Timber Co", "[GL] General Ledger"])
+        self.assertEqual(rows[1][:3], ["XL-1", "=1+2", "[GL] General Ledger"])
+        self.assertEqual(sheet["B2"].data_type, "s", "a customer name is never turned into a formula")
         self.assertEqual(rows[1][4].date().isoformat(), "2027-01-31")
 
     def test_export_sets_certificates_and_statistics(self):
         cert_set = self._set(region="North", certificates=[{"owner_name": "Mart Tamm", "purpose": "encryption"}])
-        _export, rows = self._export(cert_set)
+        _sheet, rows = self._export("cert_issuance.action_report_certificate_set_xlsx", cert_set)
         self.assertEqual(rows[1][0], cert_set.name)
         self.assertIn("North", rows[1])
-        _export, rows = self._export(cert_set.certificate_ids)
+        _sheet, rows = self._export("cert_issuance.action_report_certificate_xlsx", cert_set.certificate_ids)
         self.assertEqual(rows[1][2:5], ["Mart Tamm", None, "Encryption"])
         stats = self.env["cert.issuance.report"].search([("set_id", "=", cert_set.id)])
-        _export, rows = self._export(stats)
+        _sheet, rows = self._export("cert_issuance.action_report_issuance_report_xlsx", stats)
         self.assertEqual(rows[1][:2], [cert_set.name, "Issued"])
 
-    def test_server_action_bound_to_list(self):
-        license_ = self._license("2027-01-31", key="XL-2")
-        action = self.env.ref("cert_issuance.cert_license_action_export_xlsx")
-        result = action.with_context(active_model="cert.license", active_ids=license_.ids).run()
-        self.assertEqual(result["type"], "ir.actions.act_url")
-        self.assertIn("/web/content/cert.xlsx.export/", result["url"])
+    def test_reports_are_in_the_print_menu_of_each_list(self):
+        for xmlid, model in (
+            ("cert_issuance.action_report_license_xlsx", "cert.license"),
+            ("cert_issuance.action_report_certificate_set_xlsx", "cert.certificate.set"),
+            ("cert_issuance.action_report_certificate_xlsx", "cert.certificate"),
+            ("cert_issuance.action_report_issuance_report_xlsx", "cert.issuance.report"),
+        ):
+            report = self.env.ref(xmlid)
+            self.assertEqual((report.report_type, report.binding_model_id.model), ("xlsx", model))

@@ -1,2 +1,1 @@
 from . import cert_license_import
-from . import cert_xlsx_export

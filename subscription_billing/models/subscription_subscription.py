@@ -289,11 +289,6 @@ class SubscriptionSubscription(models.Model):
             "context": {"search_default_pending": 1},
         }
 
-    def action_export_xlsx(self):
-        """Download the selected subscriptions (all when none) as an Excel subscriber list."""
-        subscriptions = self or self.search([])
-        return self.env["subscription.subscriber.xlsx"]._export(subscriptions)
-
     def _pay_open_invoices(self, day=None):
         """Register a full payment of the open invoices of these subscriptions (bank journal)."""
         moves = self.env["account.move"].search(

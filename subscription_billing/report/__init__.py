@@ -1,3 +1,5 @@
 from . import subscription_mrr_report
+from . import subscription_xlsx_table
 from . import subscription_subscriber_xlsx
 from . import subscription_debtor_aging
+from . import subscription_debtor_aging_xlsx

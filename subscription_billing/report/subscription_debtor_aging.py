@@ -1,9 +1,5 @@
-import base64
-
-from odoo import api, fields, models, tools
+from odoo import fields, models, tools
 from odoo.tools import SQL
-
-from ..tools import xlsx_table
 
 BUCKETS = [
     ("0_not_due", "Not due"),
@@ -63,35 +59,7 @@ CREATE VIEW %s AS (
             )
         )
 
-    @api.model
     def action_export_xlsx(self):
-        """Excel file: one row per customer, the amount due in each age bucket."""
-        groups = self._read_group([], ["partner_id", "bucket"], ["amount_residual:sum"])
-        totals = {}
-        for partner, bucket, amount in groups:
-            totals.setdefault(partner, dict.fromkeys(key for key, _label in BUCKETS))[bucket] = amount
-        labels = dict(self._fields["bucket"]._description_selection(self.env))
-        columns = [(self.env._("Customer"), "text", 32)]
-        columns += [(labels[key], "money", 14) for key, _label in BUCKETS]
-        columns.append((self.env._("Total"), "money", 14))
-        rows = []
-        for partner, amounts in sorted(totals.items(), key=lambda item: item[0].display_name or ""):
-            values = [amounts[key] or 0.0 for key, _label in BUCKETS]
-            rows.append([partner.display_name, *values, sum(values)])
-        content = xlsx_table.write_table(self.env._("Debtors aging"), columns, rows)
-        return self.env["subscription.debtor.aging"]._download(content, self.env._("debtors-aging.xlsx"))
-
-    @api.model
-    def _download(self, content, filename):
-        attachment = self.env["ir.attachment"].create(
-            {
-                "name": filename,
-                "datas": base64.b64encode(content),
-                "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            }
-        )
-        return {
-            "type": "ir.actions.act_url",
-            "url": f"/web/content/{attachment.id}?download=true",
-            "target": "download",
-        }
+        """Excel file of the selected rows (all when none): one row per customer, the amount due per age."""
+        report = self.env.ref("subscription_billing.action_report_debtor_aging_xlsx")
+        return report.report_action(self or self.search([]), config=False)

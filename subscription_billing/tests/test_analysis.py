@@ -1,4 +1,3 @@
-import base64
 import io
 from datetime import date
 
@@ -40,18 +39,37 @@ class TestAnalysis(SubscriptionBillingCommon):
         self.assertAlmostEqual(groups[0]["mrr"], 62.0)
         self.assertAlmostEqual(groups[0]["mrr_churn"], -31.0)
 
-    def test_subscriber_list_excel_export(self):
+    def test_subscriber_list_excel_report(self):
+        """The report_xlsx subscriber list: header, one subscriber's figures, a formula-like name kept as text."""
+        self.partner_a.name = '=HYPERLINK("http://x","y")'
         sub = self._subscribe([self.monthly], date(2025, 1, 1), customer_group_id=self.group_business.id)
         self._bill(date(2025, 1, 1))
-        action = sub.action_export_xlsx()
-        attachment = self.env["ir.attachment"].browse(int(action["url"].split("/")[3].split("?")[0]))
-        sheet = openpyxl.load_workbook(io.BytesIO(base64.b64decode(attachment.datas))).active
-        header = [cell.value for cell in sheet[1]]
-        row = [cell.value for cell in sheet[2]]
-        self.assertEqual(header[:3], ["Contract Number", "Customer", "Customer Group"])
-        self.assertEqual(row[0], sub.name)
-        self.assertEqual(row[2], "Business")
-        self.assertEqual(row[4], "month advance")
-        self.assertAlmostEqual(row[5], 31.0)
-        self.assertAlmostEqual(row[6], self.partner_a.subscription_balance)
-        self.assertEqual(row[7].date(), date(2025, 2, 1))
+        content, kind = self.env["ir.actions.report"]._render_xlsx(
+            "subscription_billing.action_report_subscriber_xlsx", sub.ids, {}
+        )
+        self.assertEqual(kind, "xlsx")
+        sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+        self.assertEqual(
+            [cell.value for cell in sheet[1]],
+            [
+                "Contract Number",
+                "Customer",
+                "Customer Group",
+                "Status",
+                "Tariffs",
+                "Monthly Recurring Revenue",
+                "Balance Owed",
+                "Next Invoice",
+                "Responsible",
+            ],
+        )
+        row = sheet[2]
+        self.assertEqual(
+            [cell.value for cell in row[:5]], [sub.name, self.partner_a.name, "Business", "Active", "month advance"]
+        )
+        # January billed in advance: 31 days at 1.00, plus the 15% sales tax, nothing paid yet.
+        self.assertAlmostEqual(row[5].value, 31.0)
+        self.assertAlmostEqual(row[6].value, 35.65)
+        self.assertEqual(row[7].value.date(), date(2025, 2, 1))
+        self.assertEqual(row[1].data_type, "s", "a customer name is never turned into a formula")
+        self.assertEqual(row[1].value, '=HYPERLINK("http://x","y")')

@@ -1,4 +1,3 @@
-import base64
 import io
 from datetime import timedelta
 
@@ -52,8 +51,10 @@ class TestCollectionsReports(SubscriptionBillingCommon):
     def test_aging_excel_has_a_row_per_customer_and_bucket_columns(self):
         self.env.flush_all()
         action = self.aging.action_export_xlsx()
-        attachment = self.env["ir.attachment"].browse(int(action["url"].split("/")[3].split("?")[0]))
-        sheet = openpyxl.load_workbook(io.BytesIO(base64.b64decode(attachment.datas))).active
+        self.assertEqual((action["type"], action["report_type"]), ("ir.actions.report", "xlsx"))
+        report = self.env["ir.actions.report"]._get_report_from_name(action["report_name"])
+        content, _kind = report._render_xlsx(report.id, action["context"]["active_ids"], action["data"])
+        sheet = openpyxl.load_workbook(io.BytesIO(content)).active
         rows = {row[0]: row for row in sheet.iter_rows(values_only=True)}
         self.assertEqual(
             rows["Customer"], ("Customer", "Not due", "1-30 days", "31-60 days", "61-90 days", "Over 90 days", "Total")

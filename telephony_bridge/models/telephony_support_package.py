@@ -1,9 +1,5 @@
-import base64
-
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
-
-from ..tools import support_time
 
 
 class TelephonySupportPackage(models.Model):
@@ -103,28 +99,7 @@ class TelephonySupportPackage(models.Model):
             )
             package.low_warning_sent = True
 
-    def _export_rows(self):
-        return [
-            {
-                "customer": package.partner_id.display_name,
-                "service": package.service_id.name,
-                "bought": package.hours_bought,
-                "used": package.hours_used,
-                "remaining": package.hours_remaining,
-                "end": fields.Date.to_string(package.date_end) if package.date_end else "",
-                "low": package.is_low,
-            }
-            for package in self
-        ]
-
     def action_export_xlsx(self):
-        packages = self or self.search([])
-        content = support_time.remaining_xlsx(packages._export_rows(), title=_("Remaining support time"))
-        attachment = self.env["ir.attachment"].create(
-            {
-                "name": "support_time_remaining.xlsx",
-                "datas": base64.b64encode(content),
-                "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            }
-        )
-        return {"type": "ir.actions.act_url", "url": f"/web/content/{attachment.id}?download=true", "target": "self"}
+        """Excel file of the selected packages (all when none)."""
+        report = self.env.ref("telephony_bridge.action_report_support_time_xlsx")
+        return report.report_action(self or self.search([]), config=False)

@@ -1,4 +1,3 @@
-import base64
 import io
 
 import openpyxl
@@ -74,9 +73,18 @@ class TestSupportTime(TelephonyCase):
     def test_excel_report_of_remaining_time(self):
         self.answered_call("s7", 430)
         action = self.package.action_export_xlsx()
-        attachment = self.env["ir.attachment"].browse(int(action["url"].split("/")[3].split("?")[0]))
-        sheet = openpyxl.load_workbook(io.BytesIO(base64.b64decode(attachment.datas))).active
-        self.assertEqual([sheet.cell(4, c).value for c in range(1, 6)], ["Bäckerei Schulz", "Hotline", 2.0, 0.25, 1.75])
+        self.assertEqual((action["report_type"], action["context"]["active_ids"]), ("xlsx", self.package.ids))
+        content, _kind = self.env["ir.actions.report"]._render_xlsx(action["report_name"], self.package.ids, {})
+        sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+        self.assertEqual([cell.value for cell in sheet[1]][3:6], ["Hours Bought", "Hours Used", "Hours Remaining"])
+        # 2 hours bought, a 7 min 10 s call charged as a quarter hour: 0.25 used, 1.75 left.
+        self.assertEqual(
+            [cell.value for cell in sheet[2]][:2] + [cell.value for cell in sheet[2]][3:6],
+            ["Bäckerei Schulz", "Hotline", 2.0, 0.25, 1.75],
+        )
+        self.assertEqual(
+            [cell.value for cell in sheet[3]][:1] + [cell.value for cell in sheet[3]][3:6], ["Total", 2.0, 0.25, 1.75]
+        )
 
     def test_remaining_time_per_customer_and_service(self):
         self.answered_call("s8", 430)

@@ -1,9 +1,6 @@
-"""Support time arithmetic and the remaining-time spreadsheet (no Odoo import)."""
+"""Support time arithmetic (no Odoo import)."""
 
-import io
 import math
-
-import xlsxwriter
 
 ROUND_UP = "up"
 ROUND_NEAREST = "nearest"
@@ -26,37 +23,3 @@ def charged_minutes(talk_seconds, step_minutes=0, mode=ROUND_UP, free_seconds=0,
         steps = math.ceil(steps - 1e-9) if mode == ROUND_UP else max(1, math.floor(steps + 0.5))
         minutes = steps * step_minutes
     return round(max(minutes, minimum_minutes or 0), 2)
-
-
-def remaining_xlsx(rows, title="Remaining support time"):
-    """Bytes of an .xlsx with one line per package.
-
-    ``rows``: dicts with customer, service, bought, used, remaining (hours), end (text).
-    """
-    buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    sheet = workbook.add_worksheet("Support time")
-    bold = workbook.add_format({"bold": True})
-    hours = workbook.add_format({"num_format": "0.00"})
-    low = workbook.add_format({"num_format": "0.00", "font_color": "#C00000", "bold": True})
-    sheet.write(0, 0, title, bold)
-    headers = ["Customer", "Service", "Hours bought", "Hours used", "Hours remaining", "Valid until"]
-    for column, header in enumerate(headers):
-        sheet.write(2, column, header, bold)
-    for index, row in enumerate(rows, start=3):
-        sheet.write(index, 0, row["customer"])
-        sheet.write(index, 1, row["service"])
-        sheet.write_number(index, 2, row["bought"], hours)
-        sheet.write_number(index, 3, row["used"], hours)
-        sheet.write_number(index, 4, row["remaining"], low if row.get("low") else hours)
-        sheet.write(index, 5, row.get("end") or "")
-    last = 3 + len(rows)
-    if rows:
-        sheet.write(last, 0, "Total", bold)
-        for column, letter in ((2, "C"), (3, "D"), (4, "E")):
-            total = sum(row[("bought", "used", "remaining")[column - 2]] for row in rows)
-            sheet.write_formula(last, column, f"=SUM({letter}4:{letter}{last})", hours, total)
-    sheet.set_column(0, 1, 32)
-    sheet.set_column(2, 5, 16)
-    workbook.close()
-    return buffer.getvalue()

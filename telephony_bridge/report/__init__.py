@@ -1,0 +1,1 @@
+from . import telephony_support_time_xlsx
