@@ -75,6 +75,16 @@ def odoo_env(db):
 
 @contextlib.contextmanager
 def timed(label, results):
+    """Time the block into ``results[label]``; with BENCH_PROFILE=prefix, also dump a cProfile of it."""
+    profiler = None
+    if os.environ.get("BENCH_PROFILE"):
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
     started = time.perf_counter()
     yield
     results[label] = time.perf_counter() - started
+    if profiler:
+        profiler.disable()
+        profiler.dump_stats(f"{os.environ['BENCH_PROFILE']}.{label}")
