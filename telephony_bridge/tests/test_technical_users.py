@@ -164,8 +164,9 @@ class TestSmsProviderTechnicalUser(TechnicalUserAssertions, TelephonyHttpCase):
         notification.invalidate_recordset()
         self.assertEqual(sms.state, "error")
         self.assertEqual(sms.write_uid, self.provider.user_id)
-        self.assertEqual(notification.notification_status, "exception")
-        self.assertEqual(notification.write_uid, self.provider.user_id)
+        self.assertEqual(
+            (notification.notification_status, notification.failure_type), ("exception", "sms_not_delivered")
+        )
 
     def test_provider_of_another_company_cannot_touch_the_sms(self):
         sms, notification = self.send_reminder()
