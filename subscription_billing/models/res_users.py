@@ -21,12 +21,15 @@ class ResUsers(models.Model):
 
     def _subscription_check_terminal_user(self, terminal):
         """Raise unless ``self`` may be the user ``terminal`` acts as: not the superuser, and
-        member of the groups of :data:`TERMINAL_USER_GROUPS` (and what they imply) only."""
+        member of the groups of :data:`TERMINAL_USER_GROUPS` (and what they imply) only,
+        besides the multi-company flag."""
         self.ensure_one()
         user = self.sudo()
         groups = self.env["res.groups"]
         for xmlid in TERMINAL_USER_GROUPS:
             groups |= self.env.ref(xmlid)
+        # Odoo itself adds "Multi Companies" to a user of several companies: no right on records.
+        groups |= self.env.ref("base.group_multi_company")
         extra = user.groups_id - groups - groups.trans_implied_ids
         if user._is_superuser() or extra:
             raise ValidationError(
