@@ -39,6 +39,13 @@ class ResUsers(models.Model):
             self.env.registry.clear_cache()  # _telephony_agent_ids
         return result
 
+    def unlink(self):
+        with_extension = any(self.mapped("telephony_extension"))
+        result = super().unlink()
+        if with_extension:
+            self.env.registry.clear_cache()  # _telephony_agent_ids
+        return result
+
     @api.constrains("groups_id")
     def _check_telephony_technical_user(self):
         """A PBX's or SMS provider's technical user keeps its one group: no right can be added to it."""
