@@ -1,7 +1,7 @@
 {
     "name": "Telephony Bridge",
     "summary": "PBX call log, caller-ID lookup, missed calls, click-to-dial, SMS gateway, support time",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.0.0",
     "category": "Telephony",
     "license": "LGPL-3",
     "author": "Subscription Suite",
@@ -13,6 +13,7 @@
         "security/ir.model.access.csv",
         "security/telephony_bridge_rules.xml",
         "data/telephony_bridge_cron.xml",
+        "data/telephony_bridge_technical_users.xml",
         "views/res_config_settings_views.xml",
         "views/telephony_call_views.xml",
         "views/telephony_team_views.xml",

@@ -100,15 +100,26 @@ class ResUsers(models.Model):
         group = self.env.ref(group_xmlid)
         Users = self.sudo().with_context(no_reset_password=True, tracking_disable=True)
         for record in records:
+            login, taken = f"{login_prefix}_{record.id}", 0
+            while Users.with_context(active_test=False).search_count([("login", "=", login)], limit=1):
+                taken += 1  # an earlier technical user of the record, replaced
+                login = f"{login_prefix}_{record.id}_{taken}"
             record.user_id = Users.create(
                 {
                     "name": record.name,
-                    "login": f"{login_prefix}_{record.id}",
+                    "login": login,
                     "company_id": record.company_id.id,
                     "company_ids": [Command.set(record.company_id.ids)],
                     "groups_id": [Command.set(group.ids)],
                 }
             )
+
+    @api.model
+    def _telephony_create_missing_technical_users(self):
+        """Give their technical user to the PBXs and SMS providers that have none (module update)."""
+        for model, group_xmlid in TECHNICAL_USER_MODELS.items():
+            records = self.env[model].sudo().with_context(active_test=False).search([("user_id", "=", False)])
+            self._telephony_create_technical_users(records, group_xmlid, model.replace(".", "_"))
 
     def _telephony_follow_company(self, record, company):
         """``record`` (a PBX or an SMS provider) moves to ``company``: so does its technical

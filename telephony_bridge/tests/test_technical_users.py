@@ -118,6 +118,13 @@ class TestPbxTechnicalUser(TechnicalUserAssertions, TelephonyHttpCase):
             with self.subTest(user=calls.env.user.name), self.assertRaises(AccessError):
                 calls._ingest_events(config, [])
 
+    def test_module_update_gives_older_pbxs_their_technical_user(self):
+        self.pbx_b.user_id = False  # a PBX made before the technical users
+        self.env["res.users"]._telephony_create_missing_technical_users()
+        self.assertTechnicalUser(self.pbx_b.user_id, PBX_GROUP, self.company_b)
+        self.assertEqual(self.pbx_b.user_id.login, f"telephony_pbx_{self.pbx_b.id}_1")
+        self.assertEqual(self.event("hangup", 9, "b-later", pbx=self.pbx_b).create_uid, self.pbx_b.user_id)
+
     def test_deleted_pbx_archives_its_user(self):
         pbx = self.env["telephony.pbx"].create({"name": "Short-lived PBX"})
         user = pbx.user_id
