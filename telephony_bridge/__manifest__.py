@@ -13,6 +13,7 @@
         "security/ir.model.access.csv",
         "security/telephony_bridge_rules.xml",
         "data/telephony_bridge_cron.xml",
+        "data/telephony_bridge_technical_users.xml",
         "views/res_config_settings_views.xml",
         "views/telephony_call_views.xml",
         "views/telephony_team_views.xml",

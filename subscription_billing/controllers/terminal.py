@@ -32,8 +32,9 @@ class TerminalController(http.Controller):
             return self._answer(None, protocol.Answer(txn_id, protocol.OTHER_ERROR, "Unknown terminal"), 404)
         if not protocol.verify(params, terminal.secret):
             return self._answer(terminal, protocol.Answer(txn_id, protocol.OTHER_ERROR, "Bad signature"), 403)
-        # Everything the caller's data drives runs as the terminal's own user, in its company.
-        env = request.env(user=terminal.user_id.id, context={"allowed_company_ids": terminal.company_id.ids})
+        # Everything the caller's data drives runs as the terminal's own user (never an
+        # administrator: see _check_user_id), in the terminal's company only, without sudo.
+        env = request.env(user=terminal.user_id.id, su=False, context={"allowed_company_ids": terminal.company_id.ids})
         terminal = terminal.with_env(env)
         try:
             query = protocol.parse_request(params, Decimal(str(terminal.min_amount)), Decimal(str(terminal.max_amount)))

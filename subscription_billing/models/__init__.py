@@ -1,4 +1,5 @@
 from . import res_company
+from . import res_users
 from . import res_config_settings
 from . import subscription_customer_group
 from . import subscription_tariff

@@ -2,6 +2,15 @@ import secrets
 
 from odoo import Command, api, fields, models
 
+# What a terminal's user may be member of (with what these imply): an internal user who
+# registers the payments of subscriptions. An administrator, an accounting manager or a
+# user with any other right is refused: an authenticated terminal runs with these rights.
+TERMINAL_USER_GROUPS = (
+    "base.group_user",
+    "subscription_billing.group_subscription_billing_user",
+    "account.group_account_invoice",
+)
+
 
 class SubscriptionPaymentTerminal(models.Model):
     """A payment-terminal network or aggregator that calls our check / pay endpoint."""
@@ -51,6 +60,11 @@ class SubscriptionPaymentTerminal(models.Model):
         if "user_id" in vals or "company_id" in vals:
             self._grant_company_to_user()
         return result
+
+    @api.constrains("user_id")
+    def _check_user_id(self):
+        for terminal in self:
+            terminal.user_id._subscription_check_terminal_user(terminal)
 
     def _grant_company_to_user(self):
         """The user a terminal acts as must work in the terminal's company."""

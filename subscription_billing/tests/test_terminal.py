@@ -1,8 +1,10 @@
 from datetime import date
 from xml.etree import ElementTree
 
+from odoo import Command
 from odoo.addons.subscription_billing.tools import terminal_protocol
-from odoo.tests import HttpCase, tagged
+from odoo.exceptions import ValidationError
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import SubscriptionBillingCommon
 
@@ -70,8 +72,26 @@ class TestTerminal(SubscriptionBillingCommon, HttpCase):
         amount = f"{self.invoice.amount_residual:.2f}"
         self._call(command="pay", sum=amount, txn_date="20260305101500")
         intake = self.env["subscription.payment.intake"].search([("terminal_id", "=", self.terminal.id)])
-        self.assertEqual(intake.create_uid, self.env.ref("subscription_billing.user_payment_terminal"))
+        terminal_user = self.env.ref("subscription_billing.user_payment_terminal")
+        self.assertEqual(self.terminal.user_id, terminal_user)
+        self.assertEqual(intake.create_uid, terminal_user)
+        self.assertEqual(intake.state, "done")
+        self.assertEqual(intake.payment_id.create_uid, terminal_user, "the payment too is made as the terminal's user")
+        self.assertEqual(intake.payment_id.move_id.create_uid, terminal_user)
         self.assertFalse(intake.create_uid.has_group("base.group_system"))
+
+    def test_terminal_user_may_not_be_an_administrator(self):
+        accountant = new_test_user(
+            self.env, login="terminal_accountant", groups="base.group_user,account.group_account_manager"
+        )
+        for user in (self.env.ref("base.user_admin"), self.env.ref("base.user_root"), accountant):
+            with self.subTest(user=user.login), self.assertRaises(ValidationError):
+                self.terminal.user_id = user
+        terminal_user = self.terminal.user_id
+        for group in ("base.group_system", "account.group_account_manager"):
+            with self.subTest(group=group), self.assertRaises(ValidationError):
+                terminal_user.groups_id = [Command.link(self.env.ref(group).id)]
+        self.assertEqual(self.terminal.user_id, self.env.ref("subscription_billing.user_payment_terminal"))
 
     def test_json_variant(self):
         self.terminal.answer_format = "json"

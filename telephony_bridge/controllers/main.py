@@ -3,6 +3,7 @@ import json
 import logging
 
 from odoo import SUPERUSER_ID, http
+from odoo.exceptions import AccessError
 from odoo.http import request
 
 _logger = logging.getLogger(__name__)
@@ -30,22 +31,25 @@ class TelephonyController(http.Controller):
         """Receive one call event (or a JSON list of events) from a PBX.
 
         Authenticated by the PBX's secret (token header or HMAC-SHA256 signature of
-        the raw body); runs as the superuser restricted to the PBX's company. The
-        PBX's settings come from the worker's cache, so the request's transaction
-        is still untouched when the events are folded into their calls.
+        the raw body), read as the superuser; the events are then recorded as the
+        PBX's technical user, in the PBX's company only. The PBX's settings come from
+        the worker's cache, so the request's transaction is still untouched when the
+        events are folded into their calls.
         """
-        env = request.env(user=SUPERUSER_ID)
-        config = env["telephony.pbx"]._webhook_config(pbx_id)
+        config = request.env(user=SUPERUSER_ID)["telephony.pbx"]._webhook_config(pbx_id)
         payload, error = self._read_event_request(config)
         if error:
             return _json(error[0], error=error[1])
+        if not config.user_id:
+            return _json(503, error="the PBX has no active technical user")
         payloads = payload if isinstance(payload, list) else [payload]
-        pbx = env["telephony.pbx"].browse(pbx_id).with_company(config.company_id)
+        env = request.env(user=config.user_id, su=False, context={"allowed_company_ids": [config.company_id]})
+        pbx = env["telephony.pbx"].browse(pbx_id)
         try:
             calls = pbx._process_event_payloads(payloads)
-        except ValueError as exc:
+        except (ValueError, AccessError) as exc:
             request.env.cr.rollback()
-            return _json(400, error=str(exc))
+            return _json(400 if isinstance(exc, ValueError) else 403, error=str(exc))
         if isinstance(payload, list):
             return _json(200, calls=calls)
         return _json(200, **calls[0])
@@ -66,22 +70,33 @@ class TelephonyController(http.Controller):
         except ValueError:
             return None, (400, "the body is not JSON")
 
+    @staticmethod
+    def _authenticate_sms_provider(provider_id):
+        """(the provider as its technical user, None), or (None, (status, message))."""
+        provider = request.env(user=SUPERUSER_ID)["telephony.sms.provider"].browse(provider_id).exists()
+        if not provider or not provider.active:
+            return None, (404, "unknown SMS provider")
+        token = request.httprequest.headers.get("X-Telephony-Token") or request.httprequest.args.get("token") or ""
+        if not token:
+            return None, (401, "missing token")
+        if not hmac.compare_digest((provider.dlr_token or "").encode(), token.encode()):
+            return None, (403, "wrong token")
+        if not provider.user_id.active:
+            return None, (503, "the SMS provider has no active technical user")
+        return provider._as_technical_user(), None
+
     @http.route("/telephony/sms/<int:provider_id>/status", **MACHINE_WEBHOOK)
     def sms_delivery_report(self, provider_id, **kwargs):
         """Delivery reports of an HTTP SMS provider (one JSON object or a list).
 
         Authenticated by the provider's report token, in the X-Telephony-Token
-        header or the ``token`` query parameter (for providers that cannot set headers).
+        header or the ``token`` query parameter (for providers that cannot set headers),
+        read as the superuser; the reports are then applied as the provider's technical
+        user, in the provider's company only.
         """
-        env = request.env(user=SUPERUSER_ID)
-        provider = env["telephony.sms.provider"].browse(provider_id).exists()
-        if not provider or not provider.active:
-            return _json(404, error="unknown SMS provider")
-        token = request.httprequest.headers.get("X-Telephony-Token") or request.httprequest.args.get("token") or ""
-        if not token:
-            return _json(401, error="missing token")
-        if not hmac.compare_digest((provider.dlr_token or "").encode(), token.encode()):
-            return _json(403, error="wrong token")
+        provider, error = self._authenticate_sms_provider(provider_id)
+        if error:
+            return _json(error[0], error=error[1])
         try:
             payload = json.loads(request.httprequest.get_data() or b"null")
         except ValueError:
@@ -91,7 +106,8 @@ class TelephonyController(http.Controller):
         for report in reports:
             try:
                 states.append(provider._apply_delivery_report(report))
-            except (ValueError, LookupError) as exc:
+            except (ValueError, LookupError, AccessError) as exc:
                 request.env.cr.rollback()
-                return _json(400 if isinstance(exc, ValueError) else 404, error=str(exc))
+                status = 400 if isinstance(exc, ValueError) else 404 if isinstance(exc, LookupError) else 403
+                return _json(status, error=str(exc))
         return _json(200, states=states)

@@ -8,6 +8,7 @@ from . import telephony_pbx
 from . import telephony_call
 from . import telephony_sms_provider
 from . import sms_sms
+from . import sms_tracker
 from . import telephony_support_service
 from . import telephony_support_package
 from . import telephony_support_consumption

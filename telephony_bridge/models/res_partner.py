@@ -119,7 +119,7 @@ class ResPartner(models.Model):
         or the balance without this addon depending on them.
         """
         self.ensure_one()
-        Package = self.env["telephony.support.package"].sudo()
+        Package = self.env["telephony.support.package"]
         packages = Package
         if Package._exists_for(self.id):
             packages = Package._find_for(self, day or fields.Date.context_today(self))

@@ -16,6 +16,7 @@ class SmsSms(models.Model):
         results = provider._send_sms_records(self)
         all_sms = self.sudo().with_context(sms_skip_msg_notification=True)
         by_uuid = {sms.uuid: sms for sms in all_sms}
+        all_sms.sms_tracker_id.write({"provider_id": provider.id})  # whose technical user applies its reports
         for result in results:
             sms = by_uuid[result["uuid"]]
             values = {

@@ -10,7 +10,7 @@ from psycopg2.extensions import (
 from psycopg2.extras import Json as PsycopgJson
 
 from odoo import _, api, fields, models, modules
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 from odoo.tools.sql import drop_index, make_index_name
 
@@ -78,13 +78,16 @@ _INSERT_CALL = f"""
     ON CONFLICT (pbx_id, pbx_call_id) DO NOTHING
     RETURNING id
 """
+# The statements below write as the PBX's technical user (create_uid, write_uid) and
+# only the calls of the PBX's company, which is that user's company (_check_pbx_user).
 _SELECT_LOCKED = (
-    f"SELECT id, {', '.join(_LOCKED_COLUMNS)} FROM telephony_call WHERE pbx_id = %s AND pbx_call_id = %s FOR UPDATE"
+    f"SELECT id, {', '.join(_LOCKED_COLUMNS)} FROM telephony_call"
+    " WHERE pbx_id = %s AND pbx_call_id = %s AND company_id = %s FOR UPDATE"
 )
 _UPDATE_STATE = (
     "UPDATE telephony_call SET "
     + ", ".join(f'"{column}" = %s' for column in STATE_COLUMNS)
-    + ", write_uid = %s, write_date = now() AT TIME ZONE 'UTC' WHERE id = %s"
+    + ", write_uid = %s, write_date = now() AT TIME ZONE 'UTC' WHERE id = %s AND company_id = %s"
 )
 
 
@@ -337,6 +340,33 @@ class TelephonyCall(models.Model):
         return self.env["res.users"]._telephony_agent_ids(extension, company_id)
 
     @api.model
+    def _as_pbx_user(self, config):
+        """This model in the environment of the technical user of the PBX of ``config``,
+        in the PBX's company only: the rights its events are recorded with."""
+        if not config.user_id:
+            raise ValueError(f"the PBX {config.id} has no active technical user")
+        env = self.env
+        if env.uid == config.user_id and not env.su and env.context.get("allowed_company_ids") == [config.company_id]:
+            return self
+        context = dict(env.context, allowed_company_ids=[config.company_id])
+        return self.with_env(env(user=config.user_id, su=False, context=context))
+
+    @api.model
+    def _check_pbx_user(self, config):
+        """Raise AccessError unless this environment is the one of :meth:`_as_pbx_user`
+        and its user may record calls in the PBX's company.
+
+        Folding writes the call in SQL: these checks stand for the ORM's. They read
+        the worker's caches only (access rights, the user's companies): no query.
+        """
+        if self.env.su or self.env.uid != config.user_id:
+            raise AccessError(self.env._("Call events are recorded as the technical user of their PBX only."))
+        if config.company_id not in self.env.companies.ids:  # raises too when the user lost the company
+            raise AccessError(self.env._("The technical user of the PBX may not record calls of its company."))
+        self.check_access("create")
+        self.check_access("write")
+
+    @api.model
     def _ingest_events(self, config, events):
         """Fold ``events`` into their calls of the PBX of ``config``; return the calls' summaries.
 
@@ -348,7 +378,10 @@ class TelephonyCall(models.Model):
         endpoint reads its PBX from the worker's cache) it starts at that isolation
         and the caller commits; otherwise a transaction of its own is used and
         committed. Inside tests the test transaction is used as it is.
+
+        Runs as the PBX's technical user (see :meth:`_as_pbx_user`).
         """
+        self._check_pbx_user(config)
         if modules.module.current_test or self.env.registry.in_test_mode():
             return self._ingest_events_here(config, events)
         cr = self.env.cr
@@ -378,6 +411,7 @@ class TelephonyCall(models.Model):
     @api.model
     def _ingest_event(self, config, event):
         """Fold ``event`` into the one call of the PBX of ``config``; return the call."""
+        self._check_pbx_user(config)
         return self.browse(self._fold_event(config, event)[0])
 
     def _fold_event(self, config, event):
@@ -402,7 +436,9 @@ class TelephonyCall(models.Model):
         if old == new:
             return row["id"], new.state
         vals = self._state_values(config, new, row)
-        self.env.cr.execute(_UPDATE_STATE, [*(vals[column] for column in STATE_COLUMNS), self.env.uid, row["id"]])
+        self.env.cr.execute(
+            _UPDATE_STATE, [*(vals[column] for column in STATE_COLUMNS), self.env.uid, row["id"], config.company_id]
+        )
         call = self.browse(row["id"])
         call.invalidate_recordset([*STATE_COLUMNS, "write_uid", "write_date"])
         dependencies = []
@@ -428,7 +464,7 @@ class TelephonyCall(models.Model):
     def _lock_call_row(self, config, pbx_call_id):
         """The locked row of the call (inserted if new): id and what folding needs of it."""
         cr = self.env.cr
-        cr.execute(_SELECT_LOCKED, [config.id, pbx_call_id])
+        cr.execute(_SELECT_LOCKED, [config.id, pbx_call_id, config.company_id])
         row = cr.dictfetchone()
         if row:
             return row
@@ -437,8 +473,11 @@ class TelephonyCall(models.Model):
             return dict(_NEW_ROW, id=call_id)
         # inserted by a concurrent delivery in the meantime: the insertion waited for
         # it to commit; take its row
-        cr.execute(_SELECT_LOCKED, [config.id, pbx_call_id])
-        return cr.dictfetchone()
+        cr.execute(_SELECT_LOCKED, [config.id, pbx_call_id, config.company_id])
+        row = cr.dictfetchone()
+        if not row:  # the PBX's call of an earlier company of the PBX: not the user's to change
+            raise ValueError(f"the call {pbx_call_id} belongs to another company")
+        return row
 
     def _after_event(self, config, event, old, new, vals):
         """What an event sets off: ring the agent, settle missed calls, count support time."""
@@ -462,10 +501,13 @@ class TelephonyCall(models.Model):
                 quiet._consume_support_time()
 
     def _consume_support_time(self):
-        """Count the talk time of ended answered calls on the customer's prepaid package."""
-        Package = self.env["telephony.support.package"].sudo()
+        """Count the talk time of ended answered calls on the customer's prepaid package.
+
+        Runs with the rights of the caller: the PBX's technical user when a call ends.
+        """
+        Package = self.env["telephony.support.package"]
         for call in self.filtered(lambda c: c.state == "answered" and c.end_date and c.partner_id):
-            if call.sudo().support_consumption_ids:
+            if call.support_consumption_ids:
                 continue
             packages = Package._find_for(call.partner_id, call.start_date.date(), call.support_service_id)
             if not call.support_service_id and len(packages.service_id) > 1:
@@ -483,7 +525,7 @@ class TelephonyCall(models.Model):
             )
             if not minutes:
                 continue
-            self.env["telephony.support.consumption"].sudo().create(
+            self.env["telephony.support.consumption"].create(
                 {
                     "package_id": package.id,
                     "call_id": call.id,
@@ -496,7 +538,10 @@ class TelephonyCall(models.Model):
             package._warn_if_low()
 
     def action_charge_support_time(self):
-        self._consume_support_time()
+        # An agent charges the time of a call by hand, where the PBX's technical user
+        # would have when the call ended (a package bought later): agents may not write
+        # consumptions themselves, the charge follows the package's rules only.
+        self.sudo()._consume_support_time()
 
     def _incoming_call_payload(self):
         self.ensure_one()
@@ -529,7 +574,7 @@ class TelephonyCall(models.Model):
     def _mark_missed_calls_called_back(self):
         """An answered outgoing call settles the earlier unanswered calls from its number."""
         for callback in self.filtered(lambda c: c.remote_e164 and c.state == "answered"):
-            missed = self.sudo().search(
+            missed = self.search(
                 [
                     ("direction", "=", "inbound"),
                     ("state", "in", ("missed", "busy", "failed")),

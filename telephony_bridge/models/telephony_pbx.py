@@ -10,6 +10,7 @@ from odoo import _, api, fields, models, tools
 from odoo.exceptions import UserError
 
 from ..tools import call_events, phone
+from .res_users import PBX_GROUP
 
 _logger = logging.getLogger(__name__)
 
@@ -28,6 +29,7 @@ class WebhookConfig(NamedTuple):
     event_format: str
     region: str | None
     team_id: int | None = None
+    user_id: int | None = None
 
     def check_auth(self, headers, body):
         """Return None when the request is authentic, else (http status, message).
@@ -105,6 +107,15 @@ class TelephonyPbx(models.Model):
     api_url = fields.Char(string="API Address", help="HTTP address of the PBX API, or host:port of Asterisk AMI.")
     api_username = fields.Char(string="API User", groups="telephony_bridge.group_telephony_bridge_manager")
     api_password = fields.Char(string="API Password", groups="telephony_bridge.group_telephony_bridge_manager")
+    user_id = fields.Many2one(
+        "res.users",
+        string="Technical User",
+        copy=False,
+        ondelete="restrict",
+        domain=lambda self: [("groups_id", "in", self.env.ref(PBX_GROUP).ids)],
+        help="The user the PBX's events are recorded as, once authenticated: created with the PBX, "
+        "member of the group Telephony: PBX integration only, in the PBX's company only, without password.",
+    )
     call_ids = fields.One2many("telephony.call", "pbx_id", string="Calls")
     call_count = fields.Integer(compute="_compute_call_count")
 
@@ -132,18 +143,34 @@ class TelephonyPbx(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         pbxs = super().create(vals_list)
+        self.env["res.users"]._telephony_create_technical_users(
+            pbxs.filtered(lambda pbx: not pbx.user_id), PBX_GROUP, "telephony_pbx"
+        )
         self.env.registry.clear_cache()  # _webhook_config
         return pbxs
 
     def write(self, vals):
+        if "company_id" in vals and "user_id" not in vals:
+            company = self.env["res.company"].browse(vals["company_id"])
+            for pbx in self.filtered(lambda p: p.user_id and p.company_id != company):
+                pbx.user_id._telephony_follow_company(pbx, company)
         result = super().write(vals)
         self.env.registry.clear_cache()  # _webhook_config
         return result
 
     def unlink(self):
+        users = self.user_id
         result = super().unlink()
+        # the technical users of deleted PBXs keep their calls' history, archived
+        still_used = self.sudo().with_context(active_test=False).search([("user_id", "in", users.ids)]).user_id
+        (users - still_used).sudo().active = False
         self.env.registry.clear_cache()  # _webhook_config
         return result
+
+    @api.constrains("user_id", "company_id")
+    def _check_user_id(self):
+        for pbx in self.filtered("user_id"):
+            pbx.user_id._telephony_check_technical_user(PBX_GROUP, pbx)
 
     @api.model
     @tools.ormcache("pbx_id")
@@ -151,7 +178,10 @@ class TelephonyPbx(models.Model):
         """The :class:`WebhookConfig` of PBX ``pbx_id``, or None if unknown or archived.
 
         Cached per worker, so a PBX event costs no query before the call itself; any
-        change of a PBX, of a company's phone country or of a company's country clears it.
+        change of a PBX, of a user, of a company's phone country or of a company's country
+        clears it. Read as the superuser: the PBX is not authenticated yet, and its
+        secret is readable by managers only. Its events are then recorded as its
+        technical user (``user_id``, None when it has no active one).
         """
         pbx = self.sudo().browse(pbx_id).exists()
         if not pbx or not pbx.active:
@@ -164,6 +194,7 @@ class TelephonyPbx(models.Model):
             event_format=pbx._event_format(),
             region=pbx._region(),
             team_id=pbx.team_id.id or None,
+            user_id=pbx.user_id.id if pbx.user_id.active else None,
         )
 
     def _check_event_auth(self, headers, body):
@@ -183,7 +214,7 @@ class TelephonyPbx(models.Model):
             raise ValueError(f"the PBX {self.id} is archived")
         now = fields.Datetime.now()
         events = [call_events.parse_event(payload, config.event_format, now=now) for payload in payloads]
-        return self.env["telephony.call"]._ingest_events(config, events)
+        return self.env["telephony.call"]._as_pbx_user(config)._ingest_events(config, events)
 
     def _process_event_payload(self, payload):
         """Fold one JSON event into its call; return the call (used by tests and scripts)."""
@@ -281,7 +312,8 @@ class TelephonyPbx(models.Model):
             while True:
                 for message in messages:
                     for event in tracker.feed(message):
-                        pbx.env["telephony.call"]._ingest_event(pbx._webhook_config(pbx.id), event)
+                        config = pbx._webhook_config(pbx.id)
+                        pbx.env["telephony.call"]._as_pbx_user(config)._ingest_event(config, event)
                         handled += 1
                         if commit:
                             pbx.env.cr.commit()  # pylint: disable=invalid-commit

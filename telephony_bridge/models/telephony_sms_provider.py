@@ -5,9 +5,10 @@ import secrets
 import requests
 
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 from ..tools import phone, sms_gateway
+from .res_users import SMS_GROUP
 
 _logger = logging.getLogger(__name__)
 
@@ -57,6 +58,49 @@ class TelephonySmsProvider(models.Model):
     dlr_reference_path = fields.Char(string="Report Reference Path", default="reference")
     dlr_status_path = fields.Char(string="Report Status Path", default="status")
     dlr_url = fields.Char(string="Delivery Report URL", compute="_compute_dlr_url")
+    user_id = fields.Many2one(
+        "res.users",
+        string="Technical User",
+        copy=False,
+        ondelete="restrict",
+        domain=lambda self: [("groups_id", "in", self.env.ref(SMS_GROUP).ids)],
+        help="The user the provider's delivery reports are applied as, once authenticated: created with the "
+        "provider, member of the group Telephony: SMS gateway integration only, in the provider's company only, "
+        "without password.",
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        providers = super().create(vals_list)
+        self.env["res.users"]._telephony_create_technical_users(
+            providers.filtered(lambda provider: not provider.user_id), SMS_GROUP, "telephony_sms_provider"
+        )
+        return providers
+
+    def write(self, vals):
+        if "company_id" in vals and "user_id" not in vals:
+            company = self.env["res.company"].browse(vals["company_id"])
+            for provider in self.filtered(lambda p: p.user_id and p.company_id != company):
+                provider.user_id._telephony_follow_company(provider, company)
+        return super().write(vals)
+
+    def unlink(self):
+        users = self.user_id
+        result = super().unlink()
+        still_used = self.sudo().with_context(active_test=False).search([("user_id", "in", users.ids)]).user_id
+        (users - still_used).sudo().active = False
+        return result
+
+    @api.constrains("user_id", "company_id")
+    def _check_user_id(self):
+        for provider in self.filtered("user_id"):
+            provider.user_id._telephony_check_technical_user(SMS_GROUP, provider)
+
+    def _as_technical_user(self):
+        """The provider in the environment of its technical user, in its company only."""
+        self.ensure_one()
+        context = dict(self.env.context, allowed_company_ids=self.company_id.ids)
+        return self.with_env(self.env(user=self.sudo().user_id.id, su=False, context=context))
 
     @api.constrains("request_template")
     def _check_request_template(self):
@@ -129,15 +173,21 @@ class TelephonySmsProvider(models.Model):
         return results
 
     def _apply_delivery_report(self, payload):
-        """Update the SMS and its notifications from one delivery report; return the state."""
+        """Update the SMS and its notifications from one delivery report; return the state.
+
+        Runs as the provider's technical user (:meth:`_as_technical_user`): its record rules
+        let it see and update the SMS sent through the providers of its company only.
+        """
         self.ensure_one()
+        if self.env.su or self.env.uid != self.sudo().user_id.id:
+            raise AccessError(self.env._("Delivery reports are applied as the technical user of their provider only."))
         reference = sms_gateway.dig(payload, self.dlr_reference_path or "reference")
         status = sms_gateway.dig(payload, self.dlr_status_path or "status")
         if not reference:
             raise ValueError("the report has no reference")
         state, failure_type = sms_gateway.delivery_state(status)
-        sms = self.env["sms.sms"].sudo().search([("uuid", "=", str(reference))])
-        trackers = self.env["sms.tracker"].sudo().search([("sms_uuid", "=", str(reference))])
+        sms = self.env["sms.sms"].search([("uuid", "=", str(reference))])
+        trackers = self.env["sms.tracker"].search([("sms_uuid", "=", str(reference))])
         if not sms and not trackers:
             raise LookupError(f"unknown SMS reference {reference!r}")
         # sms.sms only knows sending failures; the precise delivery failure goes to the

@@ -85,7 +85,11 @@ class TelephonySupportPackage(models.Model):
         return self.search(domain, order="date_start, id")
 
     def _warn_if_low(self):
-        for package in self.filtered(lambda p: p.is_low and not p.low_warning_sent):
+        # When a call ends, the PBX's technical user warns: it has no email address to
+        # send the assignment email from, the to-do in the responsible's activities is
+        # the warning.
+        packages = self if self.env.user.email else self.with_context(mail_activity_quick_update=True)
+        for package in packages.filtered(lambda p: p.is_low and not p.low_warning_sent):
             package.activity_schedule(
                 "mail.mail_activity_data_todo",
                 user_id=(package.user_id or self.env.user).id,

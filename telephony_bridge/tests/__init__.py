@@ -10,3 +10,4 @@ from . import test_click_to_dial
 from . import test_support_time
 from . import test_statistics
 from . import test_team
+from . import test_technical_users

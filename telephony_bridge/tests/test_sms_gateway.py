@@ -78,7 +78,7 @@ class TestSmsGateway(TelephonyHttpCase):
 
     def test_delivery_report_updates_the_sms(self):
         sms = self.new_sms()
-        sms.write({"state": "pending"})
+        sms.write({"state": "pending", "provider_id": self.provider.id})  # sent through the provider
         url = f"/telephony/sms/{self.provider.id}/status"
         body = f'{{"reference": "{sms.uuid}", "status": "DELIVERED"}}'.encode()
         self.assertEqual(self.url_open(url, data=body).status_code, 401)
@@ -93,7 +93,7 @@ class TestSmsGateway(TelephonyHttpCase):
 
     def test_delivery_report_failure_and_unknown_reference(self):
         sms = self.new_sms()
-        sms.write({"state": "pending"})
+        sms.write({"state": "pending", "provider_id": self.provider.id})
         url = f"/telephony/sms/{self.provider.id}/status"
         headers = {"X-Telephony-Token": "dlr-secret"}
         expired = self.url_open(
