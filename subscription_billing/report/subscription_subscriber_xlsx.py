@@ -21,8 +21,8 @@ class SubscriptionSubscriberXlsx(models.AbstractModel):
             _("Customer Group"),
             _("Status"),
             _("Tariffs"),
-            _("Monthly Recurring Revenue"),
-            _("Balance Owed"),
+            _("Monthly Recurring Revenue (excl. tax)"),
+            _("Balance Owed (incl. tax)"),
             _("Next Invoice"),
             _("Responsible"),
         ]
