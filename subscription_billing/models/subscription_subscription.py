@@ -205,7 +205,7 @@ class SubscriptionSubscription(models.Model):
 
         See ``_bill_closing`` for the dates of the final invoices.
         """
-        today = fields.Date.context_today(self)
+        today = self[:1].company_id._subscription_today() if self else fields.Date.context_today(self)
         for sub in self:
             if sub.state == "closed":
                 raise UserError(self.env._("Subscription %s is already closed.", sub.name))
@@ -266,7 +266,7 @@ class SubscriptionSubscription(models.Model):
         active = self.filtered(lambda sub: sub.state == "active")
         if not active:
             raise UserError(self.env._("Only active subscriptions can be invoiced."))
-        run = active._generate_invoices(fields.Date.context_today(self), trigger="manual")
+        run = active._generate_invoices(active[:1].company_id._subscription_today(), trigger="manual")
         if run.failure_count and len(self) == 1:
             raise UserError(self.billing_error)
         return run.action_view_invoices()
