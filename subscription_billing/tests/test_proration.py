@@ -160,8 +160,8 @@ class TestProration(SubscriptionBillingCommon):
         self.env.company.partner_id.tz = "Europe/Tallinn"  # UTC+2 in winter: 23:30 UTC is 01:30 on 1 Dec
         sub = self._subscribe([self.monthly], D(2025, 11, 1))
         self.monthly.price = 62.0
-        self.assertEqual(self.env.company._subscription_today(), D(2025, 12, 1))
         self.assertEqual(self.monthly.price_history_ids.sorted("date_start")[-1].date_start, D(2025, 12, 1))
+        self.assertEqual(self.env.company._subscription_today(), D(2025, 12, 1))
         self._bill(D(2025, 11, 1))
         self._bill(D(2025, 12, 1))
         november, december = self._invoices(sub)
