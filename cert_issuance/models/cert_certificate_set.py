@@ -52,7 +52,10 @@ class CertCertificateSet(models.Model):
     registration_admin_id = fields.Many2one("res.users", index="btree_not_null")
     company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
     active = fields.Boolean(default=True)
-    state = fields.Selection(PIPELINE, default="draft", required=True, index=True, tracking=True, copy=False)
+    # group_expand: the kanban shows every stage, empty ones too, in pipeline order.
+    state = fields.Selection(
+        PIPELINE, default="draft", required=True, index=True, tracking=True, copy=False, group_expand=True
+    )
     invoice_id = fields.Many2one("account.move", copy=False, index="btree_not_null", readonly=True)
     invoice_payment_state = fields.Selection(related="invoice_id.payment_state", string="Payment Status")
     invoice_date = fields.Date(copy=False, readonly=True)

@@ -151,3 +151,17 @@ class TestPipeline(CertCommon):
         self.assertEqual((self.customer.cert_set_count, self.customer.cert_license_count), (1, 1))
         action = self.customer.action_cert_view_licenses()
         self.assertEqual(self.env["cert.license"].search(action["domain"]).license_key, "CARD-1")
+
+    def test_kanban_shows_every_stage_in_pipeline_order(self):
+        # One set in draft and one invoiced; no set is paid, ordered, generated or closed.
+        # The kanban (grouped by state, lazily, like the web client) must still show the six
+        # stages, in the order a set goes through them, with the empty ones counting 0.
+        draft = self._set()
+        invoiced = self._set()
+        invoiced.action_create_invoice()
+        domain = [("id", "in", (draft | invoiced).ids)]
+        groups = self.env["cert.certificate.set"].web_read_group(domain, ["state"], ["state"], lazy=True)["groups"]
+        self.assertEqual(
+            [(group["state"], group["state_count"]) for group in groups],
+            [("draft", 1), ("invoiced", 1), ("paid", 0), ("ordered", 0), ("generated", 0), ("closed", 0)],
+        )

@@ -34,5 +34,15 @@ class AccountMove(models.Model):
         result = super()._invoice_paid_hook()
         subscriptions = self.invoice_line_ids.subscription_id
         if subscriptions:
-            self.env["subscription.suspension.policy"].sudo()._reactivate_paid(subscriptions)
+            self.env["subscription.suspension.policy"].sudo()._reactivate_paid(subscriptions, paid_moves=self)
         return result
+
+    def _subscription_open_invoices(self):
+        """The posted customer invoices of these moves not fully paid yet."""
+        return self.filtered(
+            lambda move: (
+                move.state == "posted"
+                and move.move_type == "out_invoice"
+                and move.payment_state in ("not_paid", "partial")
+            )
+        )

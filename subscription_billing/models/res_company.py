@@ -19,3 +19,13 @@ class ResCompany(models.Model):
         string="Cash Rounding of Invoices",
         help="Cash rounding method given to every recurring invoice, as on an invoice made by hand.",
     )
+
+    def _subscription_today(self):
+        """Today's date where the company is (its address's time zone), else where the user is.
+
+        Billing dates are calendar days of the company: a price recorded, a period billed or a
+        subscription closed at 00:30 in Tallinn belongs to that day, not to yesterday in UTC.
+        """
+        self.ensure_one()
+        tz = self.partner_id.tz or self.env.context.get("tz") or self.env.user.tz
+        return fields.Date.context_today(self.with_context(tz=tz))

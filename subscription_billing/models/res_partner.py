@@ -12,11 +12,24 @@ class ResPartner(models.Model):
         "Next Invoice", compute="_compute_subscription_card", groups="base.group_user"
     )
     subscription_balance = fields.Monetary(
-        "Balance Owed",
+        "Balance Owed (incl. tax)",
         compute="_compute_subscription_card",
         currency_field="currency_id",
         groups="base.group_user",
-        help="Open amount of the customer's posted invoices and credit notes.",
+        help="Open amount of the customer's posted invoices and credit notes, taxes included.",
+    )
+    subscription_overdue = fields.Monetary(
+        "Overdue (incl. tax)",
+        compute="_compute_subscription_card",
+        currency_field="currency_id",
+        groups="base.group_user",
+        help="Open amount of the customer's invoices past their due date, taxes included.",
+    )
+    subscription_due_since = fields.Date(
+        "Due Since",
+        compute="_compute_subscription_card",
+        groups="base.group_user",
+        help="Due date of the customer's oldest invoice still open.",
     )
     subscription_last_payment_date = fields.Date(
         "Last Payment", compute="_compute_subscription_card", groups="base.group_user"
@@ -42,6 +55,23 @@ class ResPartner(models.Model):
                 ["amount_residual_signed:sum"],
             )
         )
+        today = self.env.company._subscription_today()
+        open_domain = [
+            ("commercial_partner_id", "in", commercial.ids),
+            ("state", "=", "posted"),
+            ("move_type", "=", "out_invoice"),
+            ("payment_state", "in", ("not_paid", "partial")),
+        ]
+        due_since = dict(
+            self.env["account.move"]._read_group(open_domain, ["commercial_partner_id"], ["invoice_date_due:min"])
+        )
+        overdue = dict(
+            self.env["account.move"]._read_group(
+                [*open_domain, ("invoice_date_due", "<", today)],
+                ["commercial_partner_id"],
+                ["amount_residual_signed:sum"],
+            )
+        )
         payments = self.env["account.payment"].search(
             [
                 ("partner_id", "child_of", commercial.ids),
@@ -62,6 +92,8 @@ class ResPartner(models.Model):
             dates = [d for d in active.mapped("next_invoice_date") if d]
             partner.subscription_next_invoice_date = min(dates) if dates else False
             partner.subscription_balance = balances.get(partner.commercial_partner_id, 0.0)
+            partner.subscription_overdue = overdue.get(partner.commercial_partner_id, 0.0)
+            partner.subscription_due_since = due_since.get(partner.commercial_partner_id, False)
             last = payments.filtered(
                 lambda pay, p=partner.commercial_partner_id: pay.partner_id.commercial_partner_id == p
             )[:1]

@@ -33,7 +33,7 @@ class SubscriptionLine(models.Model):
     next_invoice_date = fields.Date(compute="_compute_next_invoice_date", store=True)
     current_price = fields.Monetary(compute="_compute_current_price", help="Price per period today.")
     recurring_monthly = fields.Monetary(
-        "Monthly Recurring Revenue", compute="_compute_recurring_monthly", store=True, currency_field="currency_id"
+        "Monthly (excl. tax)", compute="_compute_recurring_monthly", store=True, currency_field="currency_id"
     )
     price_change_ids = fields.One2many("subscription.price.change", "line_id", "Price Changes")
     period_ids = fields.One2many("subscription.line.period", "line_id", "Invoiced Periods", readonly=True)

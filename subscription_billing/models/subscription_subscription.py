@@ -7,7 +7,7 @@ import psycopg2
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
-from odoo.tools.misc import format_date
+from odoo.tools.misc import format_amount, format_date
 
 from ..tools.periods import ONE_DAY
 
@@ -79,14 +79,34 @@ class SubscriptionSubscription(models.Model):
     line_ids = fields.One2many("subscription.line", "subscription_id", "Lines", copy=True)
     next_invoice_date = fields.Date(compute="_compute_next_invoice_date", store=True, index="btree_not_null")
     recurring_monthly = fields.Monetary(
-        "Monthly Recurring Revenue", compute="_compute_recurring_monthly", store=True, currency_field="currency_id"
+        "Monthly (excl. tax)",
+        compute="_compute_recurring_monthly",
+        store=True,
+        currency_field="currency_id",
+        help="Monthly recurring revenue: what the lines bill per month, taxes excluded.",
     )
     billing_error = fields.Text(readonly=True, copy=False, help="Why the last invoicing attempt failed.")
     billing_error_date = fields.Date(readonly=True, copy=False)
     price_change_ids = fields.One2many("subscription.price.change", "subscription_id", "Price Changes")
     pending_change_count = fields.Integer(compute="_compute_pending_change_count")
     invoice_count = fields.Integer(compute="_compute_invoice_count")
-    amount_due = fields.Monetary(compute="_compute_invoice_count", currency_field="currency_id")
+    amount_due = fields.Monetary(
+        "Due (incl. tax)",
+        compute="_compute_invoice_count",
+        currency_field="currency_id",
+        help="Open amount of the posted invoices and credit notes, taxes included.",
+    )
+    amount_overdue = fields.Monetary(
+        "Overdue (incl. tax)",
+        compute="_compute_invoice_count",
+        currency_field="currency_id",
+        help="Open amount of the invoices past their due date, taxes included.",
+    )
+    date_due_since = fields.Date(
+        "Due Since",
+        compute="_compute_invoice_count",
+        help="Due date of the oldest invoice still open.",
+    )
     note = fields.Html()
 
     _sql_constraints = [
@@ -137,6 +157,56 @@ class SubscriptionSubscription(models.Model):
             moves = moves_by_sub.get(sub, self.env["account.move"])
             sub.invoice_count = len(moves)
             sub.amount_due = sum(moves.filtered(lambda move: move.state == "posted").mapped("amount_residual_signed"))
+            today = sub.company_id._subscription_today() if sub.company_id else fields.Date.context_today(sub)
+            open_invoices = moves._subscription_open_invoices()
+            sub.amount_overdue = sum(
+                open_invoices.filtered(lambda move, today=today: move.invoice_date_due < today).mapped(
+                    "amount_residual_signed"
+                )
+            )
+            sub.date_due_since = min(open_invoices.mapped("invoice_date_due"), default=False)
+
+    def _payment_status_text(self, paid_moves=None):
+        """What was paid, what is still due and since when, as one sentence for the chatter.
+
+        ``paid_moves``: the invoices whose payment is being reported.
+        """
+        self.ensure_one()
+        env = self.env
+        parts = []
+        paid = (paid_moves or env["account.move"]).filtered(lambda move: self in move.invoice_line_ids.subscription_id)
+        if paid:
+            parts.append(
+                env._(
+                    "Paid: %(invoices)s.",
+                    invoices=", ".join(
+                        f"{move.name} ({format_amount(env, move.amount_total, move.currency_id)})"
+                        for move in paid.sorted(lambda move: (move.invoice_date_due or move.date, move.id))
+                    ),
+                )
+            )
+        self.invalidate_recordset(["amount_due", "amount_overdue", "date_due_since"])
+        due = format_amount(env, self.amount_due, self.currency_id)
+        if self.amount_overdue:
+            parts.append(
+                env._(
+                    "Still due: %(due)s (incl. tax), of which %(overdue)s overdue since %(date)s.",
+                    due=due,
+                    overdue=format_amount(env, self.amount_overdue, self.currency_id),
+                    date=format_date(env, self.date_due_since),
+                )
+            )
+        elif self.date_due_since:
+            parts.append(
+                env._(
+                    "Still due: %(due)s (incl. tax), not yet overdue: the oldest open invoice is due on %(date)s.",
+                    due=due,
+                    date=format_date(env, self.date_due_since),
+                )
+            )
+        else:
+            parts.append(env._("Nothing is due any more."))
+        return " ".join(parts)
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -205,7 +275,7 @@ class SubscriptionSubscription(models.Model):
 
         See ``_bill_closing`` for the dates of the final invoices.
         """
-        today = fields.Date.context_today(self)
+        today = self[:1].company_id._subscription_today() if self else fields.Date.context_today(self)
         for sub in self:
             if sub.state == "closed":
                 raise UserError(self.env._("Subscription %s is already closed.", sub.name))
@@ -266,7 +336,7 @@ class SubscriptionSubscription(models.Model):
         active = self.filtered(lambda sub: sub.state == "active")
         if not active:
             raise UserError(self.env._("Only active subscriptions can be invoiced."))
-        run = active._generate_invoices(fields.Date.context_today(self), trigger="manual")
+        run = active._generate_invoices(active[:1].company_id._subscription_today(), trigger="manual")
         if run.failure_count and len(self) == 1:
             raise UserError(self.billing_error)
         return run.action_view_invoices()

@@ -142,8 +142,12 @@ class SubscriptionSuspensionPolicy(models.Model):
         self.env.ref("subscription_billing.ir_cron_send_provisioning_calls")._trigger()
 
     @api.model
-    def _reactivate_paid(self, subscriptions):
-        """Reactivate the suspended subscriptions that owe nothing overdue any more."""
+    def _reactivate_paid(self, subscriptions, paid_moves=None):
+        """Reactivate the suspended subscriptions that owe nothing overdue any more.
+
+        The chatter says which invoices ``paid_moves`` were paid and what is still due (not
+        yet overdue) and since when, so that an amount still due is not read as a mistake.
+        """
         today = fields.Date.context_today(self)
         suspended = subscriptions.filtered(lambda sub: sub.state == "suspended")
         if not suspended:
@@ -163,6 +167,11 @@ class SubscriptionSuspensionPolicy(models.Model):
         policies = self.sudo()._effective_policies(paid_up)
         for sub in paid_up:
             sub.action_activate()
-            sub.message_post(body=self.env._("Reactivated: the overdue invoices are paid."))
+            sub.message_post(
+                body=self.env._(
+                    "Reactivated: no invoice is overdue any more. %(status)s",
+                    status=sub._payment_status_text(paid_moves),
+                )
+            )
             if policies.get(sub):
                 policies[sub]._notify_provisioning(sub, "reactivate", today)

@@ -93,10 +93,9 @@ class SubscriptionTariff(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         tariffs = super().create(vals_list)
-        today = fields.Date.context_today(self)
         self.env["subscription.tariff.price"].create(
             [
-                {"tariff_id": tariff.id, "date_start": today, "price": tariff.price}
+                {"tariff_id": tariff.id, "date_start": tariff._today(), "price": tariff.price}
                 for tariff in tariffs
                 if not tariff.price_history_ids
             ]
@@ -107,8 +106,14 @@ class SubscriptionTariff(models.Model):
     def write(self, vals):
         res = super().write(vals)
         if "price" in vals and not self.env.context.get("subscription_no_price_history"):
-            self._record_price(fields.Date.context_today(self), vals["price"])
+            for tariff in self:
+                tariff._record_price(tariff._today(), vals["price"])
         return res
+
+    def _today(self):
+        """Today in the time zone of the tariff's company (of the current company when shared)."""
+        self.ensure_one()
+        return (self.company_id or self.env.company)._subscription_today()
 
     def _record_price(self, day, price, note=False):
         """Record ``price`` as the tariff's price from ``day`` on (replacing one of the same day)."""

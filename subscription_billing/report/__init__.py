@@ -1,4 +1,6 @@
+from . import subscription_mrr_level_mixin
 from . import subscription_mrr_report
+from . import subscription_mrr_summary
 from . import subscription_xlsx_table
 from . import subscription_subscriber_xlsx
 from . import subscription_debtor_aging

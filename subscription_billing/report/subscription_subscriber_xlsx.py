@@ -44,8 +44,8 @@ class ReportSubscriptionSubscriberXlsx(models.AbstractModel):
             (_("Customer Group"), None),
             (_("Status"), None),
             (_("Tariffs"), None),
-            (_("Monthly Recurring Revenue"), money),
-            (_("Balance Owed"), money),
+            (_("Monthly Recurring Revenue (excl. tax)"), money),
+            (_("Balance Owed (incl. tax)"), money),
             (_("Next Invoice"), "yyyy-mm-dd"),
             (_("Responsible"), None),
         ]

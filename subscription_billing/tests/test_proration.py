@@ -137,3 +137,36 @@ class TestProration(SubscriptionBillingCommon):
         self.assertEqual(sorted(first.invoice_line_ids.mapped("price_unit")), [31.0, 50.0])
         self.assertIn("Connection", first.invoice_line_ids.mapped("name"))
         self.assertEqual(second.invoice_line_ids.mapped("price_unit"), [31.0])
+
+    def test_same_price_recorded_again_keeps_one_december_line(self):
+        """A dated price equal to the price in force does not split the period it falls in."""
+        sub = self._subscribe([self.monthly], D(2025, 11, 1))
+        # The tariff was saved again on 2 December without changing its price (31.00 a month).
+        self.env["subscription.tariff.price"].create(
+            {"tariff_id": self.monthly.id, "date_start": D(2025, 12, 2), "price": 31.0}
+        )
+        self._bill(D(2025, 11, 1))
+        self._bill(D(2025, 12, 1))
+        december = self._invoices(sub)[-1]
+        # By hand: December billed in advance on 1 December, 31 days at 31.00 a month = one
+        # line 1-31 December at 31.00 (before: 1 Dec at 1.00 and 2-31 Dec at 30.00).
+        self.assertEqual(self._lines(december), [(D(2025, 12, 1), D(2025, 12, 31), 31.0)])
+        self.assertAlmostEqual(december.amount_untaxed, 31.0)
+
+    @freeze_time("2025-11-30 23:30:00")
+    def test_price_change_dated_in_the_company_time_zone(self):
+        """A price typed in at 01:30 on 1 December in Tallinn holds from 1 December, not 30 November."""
+        self.env.user.tz = "UTC"
+        self.env.company.partner_id.tz = "Europe/Tallinn"  # UTC+2 in winter: 23:30 UTC is 01:30 on 1 Dec
+        sub = self._subscribe([self.monthly], D(2025, 11, 1))
+        self.monthly.price = 62.0
+        self.assertEqual(self.monthly.price_history_ids.sorted("date_start")[-1].date_start, D(2025, 12, 1))
+        self.assertEqual(self.env.company._subscription_today(), D(2025, 12, 1))
+        self._bill(D(2025, 11, 1))
+        self._bill(D(2025, 12, 1))
+        november, december = self._invoices(sub)
+        # By hand: November 30 days at 31.00 a month (one line, the old price all month);
+        # December 31 days at the new 62.00 (one line). Dated in UTC the new price would
+        # start on 30 November: 29 days at 31.00/30 + 1 day at 62.00/30 in November.
+        self.assertEqual(self._lines(november), [(D(2025, 11, 1), D(2025, 11, 30), 31.0)])
+        self.assertEqual(self._lines(december), [(D(2025, 12, 1), D(2025, 12, 31), 62.0)])

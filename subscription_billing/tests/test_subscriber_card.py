@@ -1,5 +1,7 @@
 from datetime import date
 
+from lxml import etree
+
 from odoo.tests import tagged
 
 from .common import SubscriptionBillingCommon
@@ -36,3 +38,38 @@ class TestSubscriberCard(SubscriptionBillingCommon):
         self.assertEqual(sub.invoice_count, 1)
         self.assertAlmostEqual(sub.amount_due, invoice.amount_total - 50.0)
         self.assertAlmostEqual(sub.recurring_monthly, 31.0 + 30.0)
+
+    def _form_labels(self, model):
+        """{field: label} of the fields of ``model``'s form view, as a user reads them."""
+        result = self.env[model].get_views([(False, "form")])
+        arch = etree.fromstring(result["views"]["form"]["arch"])
+        descriptions = result["models"][model]["fields"]
+        labels = {}
+        for node in arch.iter("field"):
+            name = node.get("name")
+            if name in descriptions and name not in labels:
+                labels[name] = node.get("string") or descriptions[name].get("string")
+        return labels, result
+
+    def test_card_says_which_amounts_include_tax(self):
+        partner = self.env["res.partner"].create({"name": "Berit Subscriber"})
+        sub = self._subscribe([self.monthly], date(2025, 1, 1), partner=partner)
+        self._bill(date(2025, 1, 1))
+        partner.invalidate_recordset()
+        # By hand: the monthly tariff bills 31.00 a month, tax excluded; January's invoice is
+        # 31.00 + 15 % tax (4.65) = 35.65, tax included, all of it still due.
+        self.assertAlmostEqual(sub.recurring_monthly, 31.0)
+        self.assertAlmostEqual(sub.amount_due, 35.65)
+        self.assertAlmostEqual(partner.subscription_balance, 35.65)
+        # Side by side, each figure says whether it includes tax.
+        labels, _result = self._form_labels("subscription.subscription")
+        self.assertEqual(labels["recurring_monthly"], "Monthly (excl. tax)")
+        self.assertEqual(labels["amount_due"], "Due (incl. tax)")
+        self.assertEqual(labels["amount_overdue"], "Overdue (incl. tax)")
+        labels, result = self._form_labels("res.partner")
+        self.assertEqual(labels["subscription_balance"], "Balance Owed (incl. tax)")
+        self.assertEqual(labels["subscription_overdue"], "Overdue (incl. tax)")
+        self.assertIn("Owed (incl. tax)", result["views"]["form"]["arch"])
+        # the subscriptions listed on the card show their monthly amount, tax excluded
+        listed = result["models"]["subscription.subscription"]["fields"]
+        self.assertEqual(listed["recurring_monthly"]["string"], "Monthly (excl. tax)")

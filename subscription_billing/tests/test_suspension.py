@@ -191,3 +191,34 @@ class TestSuspension(SubscriptionBillingCommon):
         self.env["subscription.subscription"]._cron_generate_invoices(today=date(2026, 4, 1))
         invoices = self.env["account.move"].search(self.sub._invoice_domain(), order="invoice_date")
         self.assertEqual(invoices.mapped("invoice_date"), [ISSUED, date(2026, 4, 1)], "billed for April")
+
+    def test_reactivation_says_what_was_paid_and_what_is_still_due(self):
+        # By hand: March invoice issued 2 March, due 17 March: 2-31 March is 30 of 31 days
+        # at 31.00 a month = 30.00 + 15 % tax (4.50) = 34.50.
+        # April invoice issued 1 April, due 16 April (15 days): 31.00 + 4.65 = 35.65.
+        # On 1 April March is 15 days overdue (> 14): suspended. Paying March on 3 April
+        # reactivates, while April (35.65, due 16 April, not yet overdue) is still due.
+        self._bill(date(2026, 4, 1))
+        april = self._invoices(self.sub) - self.invoice
+        self.assertEqual((april.amount_total, april.invoice_date_due), (35.65, date(2026, 4, 16)))
+        self._suspend_run(date(2026, 4, 1))
+        self.assertEqual(self.sub.state, "suspended")
+        with freeze_time(date(2026, 4, 3)):
+            self.env["account.payment.register"].with_context(
+                active_model="account.move", active_ids=self.invoice.ids
+            ).create({"payment_date": date(2026, 4, 3)})._create_payments()
+            self.assertEqual(self.sub.state, "active")
+            message = self.sub.message_ids.filtered(lambda msg: "Reactivated" in (msg.body or ""))
+            self.assertEqual(
+                message.preview,
+                f"Reactivated: no invoice is overdue any more. Paid: {self.invoice.name} ($ 34.50). "
+                "Still due: $ 35.65 (incl. tax), not yet overdue: the oldest open invoice is due on 04/16/2026.",
+            )
+            # the card says the same
+            self.sub.invalidate_recordset()
+            self.assertAlmostEqual(self.sub.amount_due, 35.65)
+            self.assertAlmostEqual(self.sub.amount_overdue, 0.0)
+            self.assertEqual(self.sub.date_due_since, date(2026, 4, 16))
+            self.partner_a.invalidate_recordset()
+            self.assertAlmostEqual(self.partner_a.subscription_overdue, 0.0)
+            self.assertEqual(self.partner_a.subscription_due_since, date(2026, 4, 16))

@@ -214,6 +214,8 @@ def split_by_price(start, end, price_points):
     ``price_points`` is an iterable of ``(effective_date, price)``; the price in force on a
     day is the one of the latest point on or before it. Returns ``[(start, end, price)]``
     segments covering the range; days before the first point take the first point's price.
+    The range is split only where the price really changes: a point that repeats the
+    price in force (a price recorded again, a revision of 0 %) does not cut it.
     """
     points = sorted(price_points, key=lambda point: point[0])
     if not points:
@@ -228,6 +230,8 @@ def split_by_price(start, end, price_points):
     segments = []
     segment_start = start
     for effective, value in cuts:
+        if value == price:
+            continue
         if effective > segment_start:
             segments.append((segment_start, effective - ONE_DAY, price))
             segment_start = effective

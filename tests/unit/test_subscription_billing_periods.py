@@ -215,6 +215,22 @@ def test_split_by_price_at_effective_dates():
         periods.split_by_price(D(2025, 3, 1), D(2025, 3, 31), [])
 
 
+def test_split_only_where_the_price_really_changes():
+    # December 2025 billed in advance, price 31.00 a month since 2020. The tariff was saved
+    # again on 2 December with the same price: the period stays one 31-day line at 31.00
+    # (before: a 1-day line 1-1 Dec and a 30-day line 2-31 Dec, both at 31.00).
+    points = [(D(2020, 1, 1), 31.0), (D(2025, 12, 2), 31.0)]
+    assert periods.split_by_price(D(2025, 12, 1), D(2025, 12, 31), points) == [(D(2025, 12, 1), D(2025, 12, 31), 31.0)]
+    # 31 -> 31 -> 62 -> 62 -> 31: cut on the 11th (to 62) and on the 21st (back to 31) only.
+    points = [(D(2020, 1, 1), 31.0), (D(2025, 12, 5), 31.0), (D(2025, 12, 11), 62.0), (D(2025, 12, 15), 62.0)]
+    points.append((D(2025, 12, 21), 31.0))
+    assert periods.split_by_price(D(2025, 12, 1), D(2025, 12, 31), points) == [
+        (D(2025, 12, 1), D(2025, 12, 10), 31.0),
+        (D(2025, 12, 11), D(2025, 12, 20), 62.0),
+        (D(2025, 12, 21), D(2025, 12, 31), 31.0),
+    ]
+
+
 def test_straddling_period_amount_is_split_by_day():
     segments = periods.split_by_price(D(2025, 1, 1), D(2025, 1, 31), [(D(2020, 1, 1), 31.0), (D(2025, 1, 21), 62.0)])
     total = sum(periods.prorate(price, s, e, D(2025, 1, 1), D(2025, 1, 31)) for s, e, price in segments)
