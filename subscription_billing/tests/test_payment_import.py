@@ -1,10 +1,11 @@
 import base64
 from datetime import date
+from unittest.mock import patch
 
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
-from .common import SubscriptionBillingCommon
+from .common import SubscriptionBillingCommon, bill_through_jobs, trap_jobs
 
 DAY = date(2026, 3, 2)
 
@@ -36,8 +37,8 @@ class TestPaymentImport(SubscriptionBillingCommon):
             )
             sub.action_activate()
             cls.subs[key] = sub
-        cls.env["subscription.subscription"]._cron_generate_invoices(today=DAY)
-        cls.env["subscription.subscription"]._cron_generate_invoices(today=date(2026, 4, 1))
+        bill_through_jobs(cls.env, DAY)
+        bill_through_jobs(cls.env, date(2026, 4, 1))
         cls.mapping = cls.env["subscription.payment.mapping"].create(
             {
                 "name": "Bank",
@@ -68,6 +69,13 @@ class TestPaymentImport(SubscriptionBillingCommon):
         batch.action_preview()
         return batch
 
+    def _post(self, batch):
+        """Post as a user does: the button enqueues the jobs, the job runner (here: the trap) performs them."""
+        with trap_jobs() as trap:
+            batch.action_post()
+            trap.perform_enqueued_jobs()
+        return batch
+
     def _file(self):
         first = {key: self._invoices(key)[0] for key in self.subs}
         rows = [
@@ -84,7 +92,7 @@ class TestPaymentImport(SubscriptionBillingCommon):
         batch = self._import(self._file(), encoding="cp1251")
         self.assertEqual(batch.line_ids.mapped("status"), ["new"] * 6)
         self.assertFalse(batch.intake_ids, "the preview posts nothing")
-        batch.action_post()
+        self._post(batch)
         intakes = batch.intake_ids.sorted("import_line")
         self.assertEqual(
             [(i.import_line, i.state, i.match_method, i.subscription_id) for i in intakes],
@@ -108,7 +116,7 @@ class TestPaymentImport(SubscriptionBillingCommon):
 
     def test_unmatched_payment_waits_then_is_assigned(self):
         batch = self._import(self._file())
-        batch.action_post()
+        self._post(batch)
         waiting = batch.intake_ids.filtered(lambda i: i.state == "unmatched")
         self.assertEqual(waiting.amount, 10.0)
         with self.assertRaisesRegex(UserError, "Choose the subscription"):
@@ -124,17 +132,17 @@ class TestPaymentImport(SubscriptionBillingCommon):
         one_row = f"Contract;Invoice;Ref;Phone;Payer;Sum;Date;Txn\n{contract};;;;;7,00;02.03.2026;N1\n"
         batch.file = base64.b64encode(one_row.encode())
         self.assertEqual(batch.state, "draft", "the preview shown was of the previous file")
-        batch.action_post()
+        self._post(batch)
         self.assertEqual([(line.line, line.status, line.amount) for line in batch.line_ids], [(2, "new", 7.0)])
         self.assertEqual(batch.intake_ids.mapped("amount"), [7.0])
 
     def test_reimporting_the_same_file_changes_nothing(self):
-        self._import(self._file()).action_post()
+        self._post(self._import(self._file()))
         payments_before = self.env["account.payment"].search_count([])
         again = self._import(self._file())
         self.assertEqual(again.line_ids.mapped("status"), ["duplicate"] * 6)
         self.assertEqual(again.line_ids.mapped("reason"), ["already received"] * 6)
-        again.action_post()
+        self._post(again)
         self.assertFalse(again.intake_ids)
         self.assertEqual(self.env["account.payment"].search_count([]), payments_before)
 
@@ -158,10 +166,32 @@ class TestPaymentImport(SubscriptionBillingCommon):
             batch.action_post()
         self.assertFalse(self.env["subscription.payment.intake"].search([("transaction_id", "=", "B1")]))
         batch.post_good_rows = True
-        batch.action_post()
+        self._post(batch)
         self.assertEqual(batch.intake_ids.mapped("transaction_id"), ["B1"])
         self.assertEqual(batch.intake_ids.state, "done")
 
     def test_file_without_the_mapped_columns_is_refused(self):
         with self.assertRaisesRegex(UserError, "bank.csv cannot be imported: the file has no column 'Contract'"):
             self._import("Account;Sum;Date\nX;1;02.03.2026\n")
+
+    def test_posting_a_file_is_done_by_jobs_of_a_batch_each_and_shown_on_the_import(self):
+        batch = self._import(self._file())
+        with (
+            patch("odoo.addons.subscription_billing.models.subscription_payment_import.POST_BATCH_SIZE", 4),
+            trap_jobs() as trap,
+        ):
+            batch.action_post()
+            trap.assert_jobs_count(2)
+            self.assertEqual(
+                sorted([vals["import_line"] for vals in job.args[0]] for job in trap.enqueued_jobs),
+                [[2, 3, 4, 5], [6, 7]],
+            )
+            self.assertEqual({job.channel for job in trap.enqueued_jobs}, {"root.subscription_billing.payments"})
+            self.assertFalse(batch.intake_ids, "nothing is posted in the request")
+            self.assertEqual((batch.state, batch.post_job_done, batch.post_job_count), ("posting", 0, 2))
+            with self.assertRaisesRegex(UserError, "is being posted"):
+                batch.action_post()
+            trap.perform_enqueued_jobs()
+        self.assertEqual((batch.state, batch.post_job_done, batch.post_progress), ("done", 2, 100.0))
+        self.assertEqual((batch.count_paid, batch.count_unmatched), (5, 1))
+        self.assertEqual(sorted(batch.intake_ids.mapped("import_line")), [2, 3, 4, 5, 6, 7])
