@@ -21,7 +21,7 @@ class SubscriptionBillingBatch(models.Model):
     state = fields.Selection([("pending", "Waiting"), ("done", "Done")], default="pending", required=True)
     job_uuid = fields.Char(readonly=True, index=True, copy=False)
     # Read from the job each time the batch is shown (not stored: the job runner changes it).
-    job_id = fields.Many2one("queue.job", compute="_compute_job", string="Job")
+    job_id = fields.Many2one("queue.job", compute="_compute_job")
     job_state = fields.Selection(lambda self: self.env["queue.job"]._fields["state"].selection, compute="_compute_job")
     job_error = fields.Char(compute="_compute_job", help="The error of the job's last try.")
     subscription_count = fields.Integer("Subscriptions Billed", readonly=True)

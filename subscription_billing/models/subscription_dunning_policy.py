@@ -168,6 +168,8 @@ class SubscriptionDunningPolicy(models.Model):
             row = self.env.cr.fetchone()
             if row:
                 won |= won.browse(row[0])
+        # inserted in SQL: the invoices' reminder lists read before in this transaction are stale
+        self.env["account.move"].browse([row[0] for row in due]).invalidate_recordset(["subscription_dunning_log_ids"])
         return won
 
     def _send(self, logs):

@@ -39,7 +39,7 @@ class SubscriptionProvisioningCall(models.Model):
     attempts = fields.Integer(readonly=True)
     attempt_log = fields.Text(readonly=True, help="When the call was delivered or given up, and the last answer.")
     job_uuid = fields.Char(readonly=True, copy=False, index=True)
-    job_state = fields.Char(compute="_compute_job", string="Job State")
+    job_state = fields.Char(compute="_compute_job")
     job_error = fields.Char(compute="_compute_job", string="Last Answer", help="What the system answered last time.")
     next_attempt = fields.Datetime(compute="_compute_job", help="When the job tries again.")
 

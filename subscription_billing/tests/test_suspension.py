@@ -87,7 +87,7 @@ class TestSuspension(SubscriptionBillingCommon):
 
     def _run_job(self, call):
         """What queue_job's runner does with the call's job: one try; a RetryableJobError postpones it."""
-        job = Job.load(self.env, call.job_uuid)
+        job = Job.load(self.env(su=True), call.job_uuid)
         job.set_started()
         job.store()
         try:
@@ -111,7 +111,7 @@ class TestSuspension(SubscriptionBillingCommon):
 
         call = self.env["subscription.provisioning.call"].search([("subscription_id", "=", self.sub.id)])
         self.assertEqual((call.event, call.state), ("suspend", "pending"))
-        job = self.env["queue.job"].search([("uuid", "=", call.job_uuid)])
+        job = self.env["queue.job"].sudo().search([("uuid", "=", call.job_uuid)])
         self.assertEqual(job.channel, f"root.provisioning.policy_{self.policy.id}", "one channel per endpoint")
         self.assertEqual(job.max_retries, 4)
         self.fake.statuses[:] = [503]
