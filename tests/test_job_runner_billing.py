@@ -77,7 +77,7 @@ def run_state(db, run_id):
              FROM subscription_billing_run WHERE id = %s""",
         [run_id],
     )
-    return state, subscriptions, invoices, failures, float(amount)
+    return state, subscriptions or 0, invoices or 0, failures or 0, float(amount or 0)
 
 
 def test_the_job_runner_bills_every_subscription_exactly_once(planned_run):
