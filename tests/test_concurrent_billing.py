@@ -55,12 +55,12 @@ from datetime import date
 import odoo
 from odoo.modules.registry import Registry
 from odoo.tools import config
-from odoo.addons.queue_job.exception import RetryableJobError
-from odoo.addons.queue_job.job import Job
 from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 from psycopg2 import OperationalError
 config.parse_config(["-d", sys.argv[1], "--addons-path", sys.argv[2]])
 registry = Registry(sys.argv[1])
+from odoo.addons.queue_job.exception import RetryableJobError  # importable once the addons path is set
+from odoo.addons.queue_job.job import Job
 while not os.path.exists(sys.argv[3]):  # both workers start together
     time.sleep(0.01)
 with registry.cursor() as cr:

@@ -89,14 +89,14 @@ def test_the_job_runner_bills_every_subscription_exactly_once(planned_run):
     config_file = data_dir / "queue_job.conf"
     config_file.write_text(QUEUE_JOB_CONFIG)
     log = data_dir / "server.log"
-    serve = ["-c", str(config_file), "--workers", "2", "--server-wide-modules", "base,web,queue_job"]
+    serve = ["-c", str(config_file), "--workers", "2", "--load", "base,web,queue_job"]
     serve += ["--max-cron-threads", "0", "--http-interface", "127.0.0.1", "--http-port", str(free_port())]
     serve += ["--db-filter", f"^{db}$", "--log-level", "info", "--logfile", str(log)]
     server = subprocess.Popen(odoo_command(db, addons, data_dir, *serve), env=pg_env())
     try:
         deadline = time.monotonic() + WAIT_SECONDS
         while run_state(db, run_id)[0] != "done":
-            assert server.poll() is None, log.read_text()[-3000:]
+            assert server.poll() is None, log.read_text()[-3000:] if log.exists() else "Odoo did not start"
             failed = query(db, "SELECT name, exc_info FROM queue_job WHERE state = 'failed'")
             assert not failed, failed
             assert time.monotonic() < deadline, f"the jobs did not finish in {WAIT_SECONDS} s:\n" + str(
