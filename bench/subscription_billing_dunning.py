@@ -76,7 +76,9 @@ def main():
                 }
             )
             sub.action_activate()
-            env["subscription.subscription"]._cron_generate_invoices(today=today - timedelta(days=61))
+            env["subscription.subscription"].with_context(queue_job__no_delay=True)._cron_generate_invoices(
+                today=today - timedelta(days=61)
+            )
             move = env["account.move"].search(sub._invoice_domain(), limit=1)
             with timed("clone", results):
                 clone_invoice(env, move, args.invoices, today)

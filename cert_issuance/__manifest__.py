@@ -6,7 +6,7 @@
     "license": "LGPL-3",
     "author": "Subscription Suite",
     "website": "https://github.com/subscription-suite/odoo-addons",
-    "depends": ["account", "mail", "product", "report_xlsx"],
+    "depends": ["account", "mail", "product", "queue_job", "report_xlsx"],
     "external_dependencies": {"python": ["requests"]},
     "data": [
         "security/cert_issuance_groups.xml",
@@ -14,6 +14,7 @@
         "security/cert_issuance_rules.xml",
         "data/cert_issuance_data.xml",
         "data/cert_issuance_cron.xml",
+        "data/cert_issuance_queue_job.xml",
         "data/cert_issuance_mail_templates.xml",
         "report/cert_issuance_reports.xml",
         "report/cert_list_xlsx_reports.xml",

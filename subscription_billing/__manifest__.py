@@ -6,7 +6,7 @@
     "license": "LGPL-3",
     "author": "Subscription Suite",
     "website": "https://github.com/subscription-suite/odoo-addons",
-    "depends": ["account", "sms", "mail", "product", "report_xlsx"],
+    "depends": ["account", "sms", "mail", "product", "queue_job", "report_xlsx"],
     "external_dependencies": {"python": ["phonenumbers", "requests"]},
     "data": [
         "security/subscription_billing_groups.xml",
@@ -15,6 +15,7 @@
         "security/subscription_dunning_rules.xml",
         "data/subscription_billing_data.xml",
         "data/subscription_billing_cron.xml",
+        "data/subscription_billing_queue_job.xml",
         "data/subscription_dunning_data.xml",
         "data/subscription_dunning_cron.xml",
         "data/subscription_suspension_data.xml",

@@ -6,7 +6,7 @@
     "license": "LGPL-3",
     "author": "Subscription Suite",
     "website": "https://github.com/subscription-suite/odoo-addons",
-    "depends": ["mail", "sms", "phone_validation", "contacts", "report_xlsx"],
+    "depends": ["mail", "sms", "phone_validation", "contacts", "queue_job", "report_xlsx"],
     "external_dependencies": {"python": ["phonenumbers", "requests"]},
     "data": [
         "security/telephony_bridge_groups.xml",
@@ -14,6 +14,7 @@
         "security/telephony_bridge_rules.xml",
         "data/telephony_bridge_cron.xml",
         "data/telephony_bridge_technical_users.xml",
+        "data/telephony_bridge_queue_job.xml",
         "views/res_config_settings_views.xml",
         "views/telephony_call_views.xml",
         "views/telephony_team_views.xml",

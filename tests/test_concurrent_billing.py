@@ -1,11 +1,14 @@
-"""Two cron workers bill the same month at the same time, each in its own process and transaction.
+"""Two overlapping billing runs bill the same month at the same time, each in its own process.
 
 Odoo's test framework runs every test inside one uncommitted transaction, so true
 concurrency cannot be shown there. This test installs subscription_billing on a
-database of its own, commits 120 active subscriptions (1 to 3 lines each), starts two
-processes that call ``_cron_generate_invoices`` together (small batches, so they
-interleave), and checks in the database that every subscription got exactly one
-invoice and no (line, period) was billed twice.
+database of its own, commits 120 active subscriptions (1 to 3 lines each), and starts
+two processes that each plan the month's billing together (as two servers' crons
+would: two runs whose batches hold the same subscriptions) and perform their run's
+batch jobs in opposite orders, each in a transaction of its own, the way queue_job's
+runner does: a job that finds its subscriptions locked by the other process raises
+RetryableJobError and is tried again later. It checks in the database that every
+subscription got exactly one invoice and no (line, period) was billed twice.
 """
 
 import json
@@ -52,16 +55,37 @@ from datetime import date
 import odoo
 from odoo.modules.registry import Registry
 from odoo.tools import config
+from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
+from psycopg2 import OperationalError
 config.parse_config(["-d", sys.argv[1], "--addons-path", sys.argv[2]])
 registry = Registry(sys.argv[1])
+from odoo.addons.queue_job.exception import RetryableJobError  # importable once the addons path is set
+from odoo.addons.queue_job.job import Job
 while not os.path.exists(sys.argv[3]):  # both workers start together
     time.sleep(0.01)
 with registry.cursor() as cr:
     env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {{}})
-    run = env["subscription.subscription"]._cron_generate_invoices(
-        batch_size=5, time_budget=600, today=date.fromisoformat("{DAY}")
-    )
-    print("RESULT " + json.dumps({{"invoices": run.invoice_count, "failures": run.failure_count}}))
+    run = env["subscription.subscription"]._cron_generate_invoices(batch_size=5, today=date.fromisoformat("{DAY}"))
+    run_id, uuids = run.id, run.batch_ids.mapped("job_uuid")
+if sys.argv[4] == "reverse":
+    uuids.reverse()
+retried = 0
+while uuids:
+    uuid = uuids.pop(0)
+    try:
+        with registry.cursor() as cr:  # one transaction per job, committed when it succeeds
+            Job.load(odoo.api.Environment(cr, odoo.SUPERUSER_ID, {{}}), uuid).perform()
+    except (RetryableJobError, OperationalError) as error:
+        # what queue_job's controller retries: RetryableJobError, and PostgreSQL's concurrency errors
+        if isinstance(error, OperationalError) and error.pgcode not in PG_CONCURRENCY_ERRORS_TO_RETRY:
+            raise
+        retried += 1
+        uuids.append(uuid)
+        time.sleep(0.05)
+with registry.cursor() as cr:
+    run = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {{}})["subscription.billing.run"].browse(run_id)
+    run._sum_up()
+    print("RESULT " + json.dumps({{"invoices": run.invoice_count, "failures": run.failure_count, "retried": retried}}))
 """
 
 
@@ -78,18 +102,18 @@ def billing_db(tmp_path_factory, pytestconfig):
         drop_database(db)
 
 
-def test_two_workers_at_once_bill_every_subscription_exactly_once(billing_db, tmp_path):
+def test_two_runs_at_once_bill_every_subscription_exactly_once(billing_db, tmp_path):
     db, addons = billing_db
     go = tmp_path / "go"
     workers = [
         subprocess.Popen(
-            [sys.executable, "-c", WORKER, db, addons, str(go)],
+            [sys.executable, "-c", WORKER, db, addons, str(go), order],
             env=pg_env(),
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
         )
-        for _worker in range(2)
+        for order in ("forward", "reverse")
     ]
     time.sleep(3)  # let both load the registry
     go.touch()

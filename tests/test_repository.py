@@ -20,6 +20,8 @@ ALLOWED_DEPENDS = {
     "telephony_bridge": {"mail", "sms", "phone_validation", "contacts"} | OCA,
     "cert_issuance": {"account", "mail", "product"} | OCA,
 }
+# OCA addons the addons may depend on; each is a wheel pinned in requirements.txt.
+OCA_DEPENDS = {"queue_job": "odoo-addon-queue_job", "report_xlsx": "odoo-addon-report_xlsx"}
 ENTERPRISE = {"sale_subscription", "account_followup", "voip", "helpdesk", "account_accountant", "web_enterprise"}
 
 
@@ -45,8 +47,10 @@ def test_manifest_keeps_to_community(addon):
     data = manifest(addon)
     assert data["version"] == "18.0.1.0.0"
     assert data["license"] == "LGPL-3"
-    assert set(data["depends"]) <= ALLOWED_DEPENDS[addon], "depends beyond DESIGN.md"
+    assert set(data["depends"]) <= ALLOWED_DEPENDS[addon] | set(OCA_DEPENDS), "depends beyond DESIGN.md"
     assert not set(data["depends"]) & ENTERPRISE
+    for oca in set(data["depends"]) & set(OCA_DEPENDS):
+        assert OCA_DEPENDS[oca].lower() in requirement_names(REPO / "requirements.txt"), f"{oca} not pinned"
     declared = {name.lower() for name in data.get("external_dependencies", {}).get("python", [])}
     assert declared <= requirement_names(REPO / "requirements.txt"), "external dependency missing from requirements.txt"
 
@@ -64,7 +68,9 @@ def test_docker_compose_serves_the_addons_with_demo_data():
     services = compose["services"]
     assert services["db"]["image"] == "postgres:16"
     init, odoo = services["odoo-init"], services["odoo"]
-    assert init["image"] == odoo["image"] == services["tests"]["image"] == "odoo:18.0"
+    assert init["image"] == odoo["image"] == services["tests"]["image"]
+    for service in (init, odoo, services["tests"]):
+        assert service["build"] == {"context": ".", "dockerfile": "docker/Dockerfile"}
     assert "./:/mnt/extra-addons:ro" in odoo["volumes"]
     installed = init["command"][init["command"].index("--init") + 1].split(",")
     assert sorted(installed) == sorted(ADDONS)
@@ -82,3 +88,30 @@ def test_readme_links_stay_inside_the_repository():
         path = (REPO / target.split("#")[0]).resolve()
         assert path.is_relative_to(REPO), f"README links outside the repository: {target}"
         assert path.exists(), f"README links to a missing file: {target}"
+
+
+def test_docker_image_is_the_official_one_with_the_requirements():
+    dockerfile = (REPO / "docker" / "Dockerfile").read_text(encoding="utf-8")
+    assert re.search(r"^FROM odoo:18\.0$", dockerfile, re.M)
+    assert "pip install" in dockerfile and "requirements.txt" in dockerfile
+    assert {"odoo-addon-queue_job", "odoo-addon-report_xlsx"} <= requirement_names(REPO / "requirements.txt")
+
+
+def test_docker_odoo_runs_the_job_runner_and_hides_the_database_manager():
+    compose = yaml.safe_load((REPO / "docker-compose.yml").read_text(encoding="utf-8"))
+    odoo = compose["services"]["odoo"]
+    # required from the environment: compose refuses to start without it
+    assert odoo["environment"]["ODOO_MASTER_PASSWORD"].startswith("${ODOO_MASTER_PASSWORD:?")
+    conf = configparser.RawConfigParser()
+    conf.read(REPO / "docker" / "odoo.conf")
+    options = conf["options"]
+    assert options["server_wide_modules"].split(",") == ["base", "web", "queue_job"]
+    assert int(options["workers"]) > 0
+    assert options["list_db"] == "False"
+    assert "admin_passwd" not in options, "the master password comes from ODOO_MASTER_PASSWORD"
+    channels = dict(item.split(":", 1) for item in conf["queue_job"]["channels"].split(","))
+    assert channels["root"] == "2"
+    assert channels["root.subscription_billing"] == "2"
+    assert channels["root.provisioning"].endswith(":capacity_default=1")  # one call at a time per endpoint
+    wrapper = (REPO / "docker" / "with-master-password.sh").read_text(encoding="utf-8")
+    assert "admin_passwd = %s" in wrapper and "ODOO_MASTER_PASSWORD" in wrapper

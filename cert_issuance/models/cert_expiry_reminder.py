@@ -2,13 +2,16 @@ import logging
 
 from markupsafe import Markup
 
-from odoo import api, fields, models, modules
+from odoo import api, fields, models
+from odoo.tools import split_every
 from odoo.tools.misc import format_date
 
 _logger = logging.getLogger(__name__)
 
 # Each expiring item with its activity target, manager and notice days text (product
 # setting, else company setting). Renewed, archived and undated items never expire.
+RENEWAL_BATCH_SIZE = 100  # reminders whose renewal invoices and emails one job makes
+
 DUE_ITEMS_SQL = """
     SELECT 'cert.license' AS res_model, l.id AS res_id, l.valid_to, l.company_id, l.manager_id AS user_id,
            'cert.license' AS activity_model, l.id AS activity_res_id,
@@ -100,15 +103,25 @@ class CertExpiryReminder(models.Model):
 
     @api.model
     def _cron_create_expiry_activities(self, limit=5000):
-        """Daily job: create the renewal tasks due today, ``limit`` at a time; commits each
-        batch and triggers itself again while due items remain."""
+        """Daily: start the jobs that create the renewal tasks due today, ``limit`` per job."""
+        return self._cert_enqueue_expiry(limit)
+
+    @api.model
+    def _cert_enqueue_expiry(self, limit):
+        return self.with_delay(
+            channel="root.cert_issuance",
+            description=self.env._("Create up to %s renewal tasks due today", limit),
+            identity_key="cert_expiry_activities",
+        )._cert_expiry_job(limit)
+
+    @api.model
+    def _cert_expiry_job(self, limit=5000):
+        """Job: create up to ``limit`` due renewal tasks in its own transaction; the rest is the next job's."""
         reminders, remaining = self._cert_expiry_batch(limit=limit)
-        self.env["ir.cron"]._notify_progress(done=len(reminders), remaining=remaining)
-        if not modules.module.current_test:
-            self.env.cr.commit()  # pylint: disable=invalid-commit
         if remaining:
-            self.env.ref("cert_issuance.ir_cron_cert_expiry_activities")._trigger()
-        return reminders
+            self._cert_enqueue_expiry(limit)
+            return self.env._("%s renewal tasks created, more are due: the next job goes on", len(reminders))
+        return self.env._("%s renewal tasks created, none left", len(reminders))
 
     @api.model
     def _cert_expiry_batch(self, limit=5000):
@@ -205,9 +218,19 @@ class CertExpiryReminder(models.Model):
         reminders.invalidate_recordset(["activity_id"])
         companies = self.env["res.company"].browse({row["company_id"] for row in rows})
         if any(companies.mapped("cert_renewal_invoice")) or any(companies.mapped("cert_renewal_customer_notice")):
-            for reminder in reminders:
-                reminder._cert_renewal_followups()
+            for batch in split_every(RENEWAL_BATCH_SIZE, reminders.ids, self.browse):
+                batch.with_delay(
+                    channel="root.cert_issuance",
+                    description=self.env._("Renewal invoices and customer notices of %s items", len(batch)),
+                )._cert_renewal_followups_batch()
         return reminders
+
+    def _cert_renewal_followups_batch(self):
+        """Job: the draft renewal invoices and customer emails of these reminders."""
+        for reminder in self.exists():
+            reminder._cert_renewal_followups()
+        invoices = self.invoice_id
+        return self.env._("%(invoices)s renewal invoices drafted", invoices=len(invoices))
 
     def _cert_item(self):
         self.ensure_one()

@@ -4,8 +4,11 @@ import requests
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import split_every
 
 from ..tools.notice_days import parse_notice_days
+
+CHECK_BATCH_SIZE = 50  # licenses one job checks with the vendor
 
 _logger = logging.getLogger(__name__)
 
@@ -48,7 +51,7 @@ class CertLicense(models.Model):
         "cert.license", compute="_compute_renewed_by_id", store=True, index="btree_not_null"
     )
     check_state = fields.Selection(
-        [("ok", "Confirmed"), ("invalid", "Not Confirmed"), ("error", "Check Failed")],
+        [("queued", "Check Waiting"), ("ok", "Confirmed"), ("invalid", "Not Confirmed"), ("error", "Check Failed")],
         string="Online Check",
         readonly=True,
         copy=False,
@@ -122,15 +125,73 @@ class CertLicense(models.Model):
     # ------------------------------------------------------------------
 
     def action_check_online(self):
-        """Ask the vendor's API whether each license is valid; store the result and date."""
-        for license_company, licenses in self.grouped("company_id").items():
+        """Have jobs ask the vendor's API whether each license is valid; each license shows its result."""
+        for license_company in self.company_id:
             company = license_company.sudo()
             if not company.cert_vendor_api_url:
                 raise UserError(_("Set the license vendor API URL in the settings of %s first.", company.name))
-            session = requests.Session()
-            for license_ in licenses:
-                license_.write(license_._cert_check_online(session, company))
-        return True
+        for _company, licenses in self.grouped("company_id").items():
+            for batch in split_every(CHECK_BATCH_SIZE, licenses.ids, self.browse):
+                batch.with_delay(
+                    channel="root.cert_issuance",
+                    description=_("Check %s licenses with the vendor", len(batch)),
+                )._cert_check_online_batch()
+        self.write({"check_state": "queued", "check_message": _("The check with the vendor is under way.")})
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "info",
+                "message": _("%s licenses are being checked with the vendor; each shows its result.", len(self)),
+                "sticky": False,
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
+    def _cert_check_online_batch(self):
+        """Job: ask the vendor about these licenses (one company) and store each answer."""
+        company = self.company_id.sudo()
+        session = requests.Session()
+        for license_ in self.exists():
+            license_.write(license_._cert_check_online(session, company))
+        return _("%s licenses checked", len(self))
+
+    @api.model
+    def _cert_import_batch(self, wizard_id, vals_list):
+        """Job: create or update the licenses of one part of an imported file; report on the import wizard."""
+        licenses = self.with_context(active_test=False)
+        company_ids = {vals["company_id"] for vals in vals_list}
+        existing = {
+            (lic.license_key, lic.company_id.id): lic
+            for lic in licenses.search(
+                [
+                    ("license_key", "in", [vals["license_key"] for vals in vals_list]),
+                    ("company_id", "in", list(company_ids)),
+                ]
+            )
+        }
+        to_create, updated = [], 0
+        for vals in vals_list:
+            license_ = existing.get((vals["license_key"], vals["company_id"]))
+            if license_:
+                license_.write(dict(vals, active=True))
+                updated += 1
+            else:
+                to_create.append(vals)
+        licenses.create(to_create)
+        wizard = self.env["cert.license.import"].browse(wizard_id).exists()
+        if wizard:
+            done = wizard.job_done + 1
+            wizard.write(
+                {
+                    "job_done": done,
+                    "state": "done" if done >= wizard.job_count else "importing",
+                    "created_count": wizard.created_count + len(to_create),
+                    "updated_count": wizard.updated_count + updated,
+                }
+            )
+            wizard._write_result()
+        return _("%(created)s licenses created, %(updated)s updated", created=len(to_create), updated=updated)
 
     def _cert_check_online(self, session, company):
         url = company.cert_vendor_api_url.rstrip("/") + "/licenses/check"
@@ -166,7 +227,7 @@ class CertLicense(models.Model):
 
     @api.model
     def _cron_check_online(self, limit=200):
-        """Batch online check of active licenses, oldest check first."""
+        """Online check of active licenses, oldest check first, by jobs."""
         companies = self.env["res.company"].sudo().search([("cert_vendor_api_url", "!=", False)])
         licenses = self.search([("company_id", "in", companies.ids)], order="check_date asc nulls first", limit=limit)
         licenses.action_check_online()

@@ -6,7 +6,7 @@ from freezegun import freeze_time
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from .common import CertCommon
+from .common import CertCommon, trap_jobs
 
 
 @tagged("post_install", "-at_install")
@@ -139,14 +139,24 @@ class TestExpiryCron(CertCommon):
             self._run_cron()
             self.assertEqual(license_.state, "expired")
 
-    def test_batches_retrigger_until_done(self):
+    def test_batches_are_jobs_until_done(self):
+        licenses = self.env["cert.license"]
         for i in range(5):
-            self._license(date(2026, 3, 31), key=f"B-{i}")
-        with freeze_time("2026-03-01"):
-            first = self.env["cert.expiry.reminder"]._cron_create_expiry_activities(limit=3)
-            second = self.env["cert.expiry.reminder"]._cron_create_expiry_activities(limit=3)
-            third = self.env["cert.expiry.reminder"]._cron_create_expiry_activities(limit=3)
-        self.assertEqual((len(first), len(second), len(third)), (3, 2, 0))
+            licenses |= self._license(date(2026, 3, 31), key=f"B-{i}")
+        with freeze_time("2026-03-01"), trap_jobs() as trap:
+            self.env["cert.expiry.reminder"]._cron_create_expiry_activities(limit=3)
+            trap.assert_jobs_count(1)
+            self.assertFalse(self._reminder_activities(licenses[0]), "the cron only starts the jobs")
+            results = []
+            while trap.enqueued_jobs:
+                [job] = trap.enqueued_jobs
+                trap.perform_enqueued_jobs()
+                results.append(job.result)
+        self.assertEqual(
+            results,
+            ["3 renewal tasks created, more are due: the next job goes on", "2 renewal tasks created, none left"],
+        )
+        self.assertEqual(sum(len(self._reminder_activities(license_)) for license_ in licenses), 5)
 
     @mute_logger("odoo.addons.cert_issuance.models.cert_expiry_reminder")
     def test_failing_item_does_not_stop_the_batch(self):

@@ -1,11 +1,12 @@
 import base64
 import io
 from datetime import date
+from unittest.mock import patch
 
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
-from .common import CertCommon
+from .common import CertCommon, perform_all_jobs, trap_jobs
 
 HEADER = "Registry code;Customer;Module;License;Start;End\n"
 
@@ -32,7 +33,9 @@ class TestLicenseImport(CertCommon):
         wizard = self.env["cert.license.import"].create(
             {"file": base64.b64encode(data), "filename": filename, "mapping_id": self.mapping.id, **vals}
         )
-        wizard.action_import()
+        with trap_jobs() as trap:
+            wizard.action_import()
+            perform_all_jobs(trap)
         return wizard
 
     def _licenses(self):
@@ -78,6 +81,23 @@ class TestLicenseImport(CertCommon):
         self.assertIn('Line 5: valid_to: "not a date" is not a date', message)
         self.assertIn("Line 6: license key IMP-1 repeats line 2", message)
         self.assertFalse(self._licenses())
+
+    def test_a_large_file_is_imported_by_jobs_and_the_wizard_shows_their_progress(self):
+        data = (HEADER + "11000003;;GL;IMP-1;;2026-12-31\n;Test Bakery Co;GL;IMP-2;;2027-01-31\n").encode()
+        wizard = self.env["cert.license.import"].create(
+            {"file": base64.b64encode(data), "filename": "licenses.csv", "mapping_id": self.mapping.id}
+        )
+        with patch("odoo.addons.cert_issuance.wizards.cert_license_import.IMPORT_BATCH_SIZE", 1), trap_jobs() as trap:
+            wizard.action_import()
+            trap.assert_jobs_count(2)
+            self.assertFalse(self._licenses(), "the jobs import, not the request")
+            self.assertEqual((wizard.state, wizard.job_count, wizard.job_done), ("importing", 2, 0))
+            self.assertIn("Importing: 0 of 2 parts done.", wizard.result)
+            trap.perform_enqueued_jobs()
+        self.assertEqual((wizard.state, wizard.job_done), ("done", 2))
+        self.assertEqual((wizard.created_count, wizard.updated_count), (2, 0))
+        self.assertEqual(wizard.result, "2 licenses created, 0 updated.\n0 rows skipped.")
+        self.assertEqual(self._licenses().mapped("license_key"), ["IMP-1", "IMP-2"])
 
     def test_import_good_rows_option(self):
         wizard = self._import(

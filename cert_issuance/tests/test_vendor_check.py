@@ -2,6 +2,7 @@ import json
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from unittest.mock import patch
 from urllib.parse import parse_qs, urlparse
 
 from odoo.exceptions import UserError
@@ -9,7 +10,7 @@ from odoo.tests import tagged
 from odoo.tests.common import _super_send
 from odoo.tools import mute_logger
 
-from .common import CertCommon
+from .common import CertCommon, perform_all_jobs, trap_jobs
 
 
 class FakeVendorHandler(BaseHTTPRequestHandler):
@@ -76,11 +77,33 @@ class TestVendorCheck(CertCommon):
             return _super_send(s, r, **kw)
         return super()._request_handler(s, r, **kw)
 
+    def _check_online(self, licenses):
+        """The button, then its jobs performed as the job runner would."""
+        asked = len(self.server.requests)
+        with trap_jobs() as trap:
+            action = licenses.action_check_online()
+            self.assertEqual(set(licenses.mapped("check_state")), {"queued"}, "each license shows its check waiting")
+            self.assertEqual(len(self.server.requests), asked, "the vendor is asked by the jobs, not in the request")
+            perform_all_jobs(trap)
+        return action
+
+    def test_checks_are_jobs_of_a_batch_each(self):
+        licenses = self.env["cert.license"]
+        for n in range(3):
+            licenses |= self._license("2027-01-01", key=f"OK-B{n}")
+        with patch("odoo.addons.cert_issuance.models.cert_license.CHECK_BATCH_SIZE", 2), trap_jobs() as trap:
+            action = licenses.action_check_online()
+            trap.assert_jobs_count(2)
+            self.assertEqual(sorted(len(job.recordset) for job in trap.enqueued_jobs), [1, 2])
+            self.assertIn("3 licenses are being checked", action["params"]["message"])
+            trap.perform_enqueued_jobs()
+        self.assertEqual(set(licenses.mapped("check_state")), {"ok"})
+
     def test_check_ok_invalid_and_batch(self):
         ok = self._license("2027-01-01", key="OK-1")
         revoked = self._license("2027-01-01", key="REVOKED-1")
         unknown = self._license("2027-01-01", key="UNKNOWN")
-        (ok | revoked | unknown).action_check_online()
+        self._check_online(ok | revoked | unknown)
         self.assertEqual(ok.check_state, "ok")
         self.assertEqual(ok.check_message, "Valid, until 2027-12-31")
         self.assertTrue(ok.check_date)
@@ -95,7 +118,7 @@ class TestVendorCheck(CertCommon):
         boom = self._license("2027-01-01", key="BOOM")
         not_json = self._license("2027-01-01", key="NOTJSON")
         slow = self._license("2027-01-01", key="SLOW")
-        (boom | not_json | slow).action_check_online()
+        self._check_online(boom | not_json | slow)
         self.assertEqual((boom.check_state, boom.check_message), ("error", "The vendor answered HTTP 500."))
         self.assertEqual((not_json.check_state, not_json.check_message), ("error", "The vendor's answer is not JSON."))
         self.assertEqual((slow.check_state, slow.check_message), ("error", "The vendor did not answer in time."))
@@ -104,7 +127,7 @@ class TestVendorCheck(CertCommon):
     def test_unreachable_vendor(self):
         self.company.cert_vendor_api_url = "http://127.0.0.1:9/api"
         license_ = self._license("2027-01-01", key="OK-2")
-        license_.action_check_online()
+        self._check_online(license_)
         self.assertEqual(license_.check_state, "error")
         self.assertIn("cannot be reached", license_.check_message)
 

@@ -2,6 +2,7 @@ import base64
 import io
 
 from odoo import fields, models
+from odoo.addons.queue_job.delay import chain
 from odoo.exceptions import UserError
 from odoo.osv.expression import OR
 from odoo.tools import escape_psql
@@ -9,6 +10,7 @@ from odoo.tools import escape_psql
 from ..tools.import_rows import parse_rows, read_csv
 
 MAX_LISTED_ERRORS = 50
+IMPORT_BATCH_SIZE = 500  # rows one job creates or updates
 
 
 class CertLicenseImport(models.TransientModel):
@@ -22,7 +24,10 @@ class CertLicenseImport(models.TransientModel):
         help="Import the good rows even when some rows are bad (the bad ones are listed). "
         "Without it, nothing is imported until every row is good."
     )
-    state = fields.Selection([("draft", "Draft"), ("done", "Done")], default="draft")
+    state = fields.Selection([("draft", "Draft"), ("importing", "Importing"), ("done", "Done")], default="draft")
+    job_count = fields.Integer("Import Jobs", readonly=True)
+    job_done = fields.Integer("Import Jobs Done", readonly=True)
+    skipped_report = fields.Text(readonly=True)
     created_count = fields.Integer(readonly=True)
     updated_count = fields.Integer(readonly=True)
     result = fields.Text(readonly=True)
@@ -125,40 +130,55 @@ class CertLicenseImport(models.TransientModel):
             raise UserError(
                 self.env._("Nothing was imported, %(count)s rows are bad:\n%(report)s", count=len(bad), report=report)
             )
-        licenses = self.env["cert.license"].with_context(active_test=False)
-        existing = {
-            lic.license_key: lic
-            for lic in licenses.search(
-                [
-                    ("license_key", "in", [vals["license_key"] for _line, vals in resolved]),
-                    ("company_id", "=", self.env.company.id),
-                ]
-            )
-        }
-        to_create = []
-        updated = 0
-        for _line, vals in resolved:
-            license_ = existing.get(vals["license_key"])
-            if license_:
-                license_.write(dict(vals, active=True))
-                updated += 1
-            else:
-                to_create.append(vals)
-        licenses.create(to_create)
+        chunks = [resolved[i : i + IMPORT_BATCH_SIZE] for i in range(0, len(resolved), IMPORT_BATCH_SIZE)]
         self.write(
             {
-                "state": "done",
-                "created_count": len(to_create),
-                "updated_count": updated,
-                "result": self.env._(
-                    "%(created)s licenses created, %(updated)s updated, %(bad)s rows skipped.",
-                    created=len(to_create),
-                    updated=updated,
-                    bad=len(bad),
-                )
-                + ("\n" + report if report else ""),
+                "state": "importing" if chunks else "done",
+                "job_count": len(chunks),
+                "skipped_report": self.env._("%s rows skipped.", len(bad)) + ("\n" + report if report else ""),
             }
         )
+        self._write_result()
+        licenses = self.env["cert.license"]
+        delayables = [
+            licenses.delayable(
+                channel="root.cert_issuance",
+                description=self.env._("Import licenses of %(file)s, part %(part)s", file=self.filename, part=n + 1),
+                identity_key=f"cert_license_import_{self.id}_{n}",
+            )._cert_import_batch(self.id, [vals for _line, vals in chunk])
+            for n, chunk in enumerate(chunks)
+        ]
+        if delayables:  # one part after the other: a license key twice in the file is created once
+            chain(*delayables).delay()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "target": "new",
+        }
+
+    def _write_result(self):
+        self.result = "\n".join(
+            filter(
+                None,
+                [
+                    self.env._(
+                        "%(created)s licenses created, %(updated)s updated.",
+                        created=self.created_count,
+                        updated=self.updated_count,
+                    ),
+                    self.skipped_report,
+                    self.state == "importing"
+                    and self.env._(
+                        "Importing: %(done)s of %(count)s parts done.", done=self.job_done, count=self.job_count
+                    ),
+                ],
+            )
+        )
+
+    def action_refresh(self):
+        """Show the wizard again, with the progress of its import jobs."""
         return {
             "type": "ir.actions.act_window",
             "res_model": self._name,

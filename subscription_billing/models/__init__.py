@@ -8,6 +8,7 @@ from . import subscription_subscription
 from . import subscription_line
 from . import subscription_line_period
 from . import subscription_billing_run
+from . import subscription_billing_batch
 from . import subscription_price_change
 from . import subscription_invoice_builder
 from . import account_move

@@ -1,5 +1,4 @@
 import logging
-import time
 
 from odoo import api, fields, models, tools
 from odoo.tools import SQL, split_every
@@ -8,8 +7,8 @@ from ..tools import dunning
 
 _logger = logging.getLogger(__name__)
 
-SEND_BATCH = 200
-TIME_BUDGET = 40  # seconds of a run before it commits, stops and retriggers itself
+SEND_BATCH = 200  # reminders one job queues
+CHANNEL = "root.subscription_billing.dunning"
 
 
 class SubscriptionDunningPolicy(models.Model):
@@ -17,7 +16,7 @@ class SubscriptionDunningPolicy(models.Model):
 
     The first active policy of a company (by sequence) applies to the posted customer
     invoices of its subscriptions. The daily cron decides in bulk which step is due for
-    each invoice (``tools.dunning``) and sends them in committed batches.
+    each invoice (``tools.dunning``) and has jobs queue the messages, a batch each.
     """
 
     _name = "subscription.dunning.policy"
@@ -138,9 +137,10 @@ class SubscriptionDunningPolicy(models.Model):
     # Sending
     # ------------------------------------------------------------------
     def _claim(self, due, today):
-        """Insert the log lines of ``due``; return the ones this transaction won (UNIQUE key)."""
+        """Insert the log lines of ``due`` ((invoice, partner, residual, step id, repeat) rows); return
+        the ones this transaction won (UNIQUE key)."""
         won = self.env["subscription.dunning.log"]
-        for move_id, partner_id, residual, occurrence in due:
+        for move_id, partner_id, residual, step_id, repeat in due:
             self.env.cr.execute(
                 """
                 INSERT INTO subscription_dunning_log
@@ -156,10 +156,10 @@ class SubscriptionDunningPolicy(models.Model):
                     partner_id,
                     self.company_id.id,
                     self.id,
-                    occurrence.step.id,
-                    occurrence.repeat,
+                    step_id,
+                    repeat,
                     today,
-                    self.step_ids.browse(occurrence.step.id).channel,
+                    self.step_ids.browse(step_id).channel,
                     residual,
                     self.env.uid,
                     self.env.uid,
@@ -168,6 +168,8 @@ class SubscriptionDunningPolicy(models.Model):
             row = self.env.cr.fetchone()
             if row:
                 won |= won.browse(row[0])
+        # inserted in SQL: the invoices' reminder lists read before in this transaction are stale
+        self.env["account.move"].browse([row[0] for row in due]).invalidate_recordset(["subscription_dunning_log_ids"])
         return won
 
     def _send(self, logs):
@@ -180,24 +182,43 @@ class SubscriptionDunningPolicy(models.Model):
                 log.write({"state": "failed", "error": str(error)[:250]})
 
     @api.model
-    def _cron_run_dunning(self, today=None, time_budget=TIME_BUDGET, commit=None):
-        """Send the steps due today, committing per batch (``commit=False``: one transaction, for demo data)."""
+    def _cron_run_dunning(self, today=None, delay=True):
+        """Plan the steps due today: jobs queue their messages, SEND_BATCH each (``delay=False``: at once).
+
+        A message is claimed by its log line's UNIQUE key, so a job run twice, or two
+        plannings of one day, queue each message once.
+        """
         today = today or fields.Date.context_today(self)
-        commit = self.env["account.move"]._can_commit() if commit is None else commit
-        started = time.monotonic()
+        jobs = []
         for policy in self._policies_in_force():
-            due = policy._due_messages(today)
-            done = 0
-            for batch in split_every(SEND_BATCH, due):
-                policy._send(policy._claim(batch, today))
-                done += len(batch)
-                self.env["ir.cron"]._notify_progress(done=done, remaining=len(due) - done)
-                if commit:
-                    self.env.cr.commit()  # pylint: disable=invalid-commit
-                if time.monotonic() - started > time_budget and done < len(due):
-                    self.env.ref("subscription_billing.ir_cron_run_dunning")._trigger()
-                    return False
-        return True
+            due = [
+                (move_id, partner_id, residual, occurrence.step.id, occurrence.repeat)
+                for move_id, partner_id, residual, occurrence in policy._due_messages(today)
+            ]
+            for batch in split_every(SEND_BATCH, due, list):
+                if not delay:
+                    policy._send_batch(batch, today)
+                    continue
+                jobs.append(
+                    policy.with_delay(
+                        channel=CHANNEL,
+                        description=self.env._(
+                            "%(policy)s: queue %(count)s reminders of %(day)s",
+                            policy=policy.name,
+                            count=len(batch),
+                            day=today,
+                        ),
+                        identity_key=f"subscription_dunning_{policy.id}_{today}_{batch[0][0]}",
+                    )._send_batch(batch, today)
+                )
+        return jobs
+
+    def _send_batch(self, due, today):
+        """Job: claim and queue these reminders; return how many it queued."""
+        self.ensure_one()
+        logs = self._claim(due, today)
+        self._send(logs)
+        return self.env._("%(count)s reminders queued", count=len(logs.filtered(lambda log: log.state != "failed")))
 
     @api.model
     def _cron_send_digest(self, today=None):

@@ -1,13 +1,15 @@
 import base64
 
-from odoo import api, fields, models, modules
+from odoo import api, fields, models
+from odoo.addons.queue_job.delay import chain
 from odoo.exceptions import UserError
 from odoo.tools.misc import format_datetime
 
 from ..tools import payment_file
 
-# Rows posted, and committed, together: a few seconds of work each.
+# Rows one job posts: a few seconds of work each.
 POST_BATCH_SIZE = 1000
+CHANNEL = "root.subscription_billing.payments"
 
 INTAKE_FIELD = {
     "contract": "contract_number",
@@ -54,8 +56,16 @@ class SubscriptionPaymentImport(models.Model):
         "Post the Good Rows", help="Post the valid rows even though other rows of the file are wrong."
     )
     state = fields.Selection(
-        [("draft", "Draft"), ("previewed", "Previewed"), ("done", "Posted")], default="draft", required=True
+        [("draft", "Draft"), ("previewed", "Previewed"), ("posting", "Posting"), ("done", "Posted")],
+        default="draft",
+        required=True,
     )
+    post_job_count = fields.Integer("Posting Jobs", readonly=True, copy=False)
+    post_job_done = fields.Integer("Posting Jobs Done", readonly=True, copy=False)
+    post_progress = fields.Float(compute="_compute_post_jobs", help="Share of the posting jobs done, in percent.")
+    post_job_uuids = fields.Text(readonly=True, copy=False)
+    post_job_state = fields.Char(compute="_compute_post_jobs", string="Posting Job State")
+    post_job_error = fields.Char(compute="_compute_post_jobs", string="Posting Error")
     line_ids = fields.One2many("subscription.payment.import.line", "import_id", "Rows", readonly=True)
     intake_ids = fields.One2many("subscription.payment.intake", "import_id", "Payments", readonly=True)
     count_new = fields.Integer(compute="_compute_counts")
@@ -90,6 +100,21 @@ class SubscriptionPaymentImport(models.Model):
             batch.count_paid = states.count("done")
             batch.count_unmatched = states.count("unmatched")
 
+    @api.depends("post_job_uuids", "post_job_done", "post_job_count")
+    def _compute_post_jobs(self):
+        states = dict(self.env["queue.job"]._fields["state"]._description_selection(self.env))
+        for batch in self:
+            uuids = (batch.post_job_uuids or "").split()
+            jobs = self.env["queue.job"].sudo().search([("uuid", "in", uuids)]) if uuids else self.env["queue.job"]
+            # the job a user waits for: the one that failed, else the first not done
+            current = (
+                jobs.filtered(lambda job: job.state == "failed")[:1]
+                or jobs.filtered(lambda job: job.state != "done").sorted("id")[:1]
+            )
+            batch.post_job_state = states.get(current.state, False)
+            batch.post_job_error = current.exc_message or current.result or False
+            batch.post_progress = 100.0 * batch.post_job_done / batch.post_job_count if batch.post_job_count else 0.0
+
     def _read_file(self):
         self.ensure_one()
         try:
@@ -111,8 +136,7 @@ class SubscriptionPaymentImport(models.Model):
     def action_preview(self):
         """Read the file and say, row by row, what posting it would do; nothing is posted."""
         for batch in self:
-            if batch.state == "done":
-                raise UserError(self.env._("%s is already posted.", batch.name))
+            batch._check_not_posted()
             batch._check_not_imported_before()
             rows, errors = batch._read_file()
             known = batch._known_keys(rows)
@@ -186,11 +210,20 @@ class SubscriptionPaymentImport(models.Model):
                 )
             )
 
-    def action_post(self):
-        """Create the payments of the new rows, match them, post and reconcile the matched ones."""
-        self.ensure_one()
+    def _check_not_posted(self):
         if self.state == "done":
             raise UserError(self.env._("%s is already posted.", self.name))
+        if self.state == "posting":
+            raise UserError(self.env._("%s is being posted: its progress is shown on the import.", self.name))
+
+    def action_post(self):
+        """Check the file, then have jobs create the payments of the new rows, match, post and reconcile them.
+
+        The jobs run one after the other, POST_BATCH_SIZE rows each; the import shows how
+        far they are and is marked posted when the last one is done.
+        """
+        self.ensure_one()
+        self._check_not_posted()
         self.env["subscription.payment.intake"]._check_posting_rights()
         self._check_not_imported_before()
         rows, errors = self._read_file()
@@ -228,17 +261,56 @@ class SubscriptionPaymentImport(models.Model):
                 company_id=self.company_id.id,
             )
             vals_list.append(vals)
+        chunks = [vals_list[start : start + POST_BATCH_SIZE] for start in range(0, len(vals_list), POST_BATCH_SIZE)]
+        if not chunks:
+            self._mark_posted()
+            return True
+        delayables = [
+            self.delayable(
+                channel=CHANNEL,
+                description=self.env._(
+                    "%(file)s: post rows %(first)s to %(last)s",
+                    file=self.name,
+                    first=chunk[0]["import_line"],
+                    last=chunk[-1]["import_line"],
+                ),
+                identity_key=f"subscription_payment_import_{self.id}_{number}",
+            )._post_batch(chunk)
+            for number, chunk in enumerate(chunks)
+        ]
+        chain(*delayables).delay()
+        self.write(
+            {
+                "state": "posting",
+                "post_job_count": len(chunks),
+                "post_job_done": 0,
+                "post_job_uuids": " ".join(delayable._generated_job.uuid for delayable in delayables),
+            }
+        )
+        return True
+
+    def _mark_posted(self):
+        """The import is posted: when and by whom, as a second import of the same file will say."""
+        self.write({"state": "done", "posted_date": fields.Datetime.now(), "posted_uid": self.env.uid})
+
+    def _post_batch(self, vals_list):
+        """Job: create the payments of these rows, match, post and reconcile them; the last job closes the import."""
+        self.ensure_one()
+        posted = set(self.intake_ids.mapped("import_line"))
         bulk = self.with_context(
             subscription_payment_bulk=True, tracking_disable=True, mail_create_nolog=True, mail_notrack=True
         )
-        commit = len(vals_list) > POST_BATCH_SIZE and not modules.module.current_test
-        for start in range(0, len(vals_list), POST_BATCH_SIZE):
-            intakes = bulk.env["subscription.payment.intake"].create(vals_list[start : start + POST_BATCH_SIZE])
-            intakes._process()
-            if commit:
-                # Each batch stands on its own: a crash loses at most the batch under way,
-                # and posting the file again skips the rows already posted.
-                self.env.cr.commit()  # pylint: disable=invalid-commit
-                self.env.invalidate_all()
-        self.write({"state": "done", "posted_date": fields.Datetime.now(), "posted_uid": self.env.uid})
-        return True
+        intakes = bulk.env["subscription.payment.intake"].create(
+            [vals for vals in vals_list if vals["import_line"] not in posted]
+        )
+        intakes._process()
+        done = self.post_job_done + 1
+        self.post_job_done = done
+        if done >= self.post_job_count:
+            self._mark_posted()
+        return self.env._(
+            "%(count)s rows posted: %(paid)s paid, %(unmatched)s unmatched",
+            count=len(intakes),
+            paid=len(intakes.filtered(lambda intake: intake.state == "done")),
+            unmatched=len(intakes.filtered(lambda intake: intake.state == "unmatched")),
+        )

@@ -1,8 +1,5 @@
 import logging
-import time
 from collections import defaultdict
-
-import psycopg2
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -13,9 +10,8 @@ from ..tools.periods import ONE_DAY
 
 _logger = logging.getLogger(__name__)
 
+# Subscriptions one billing job takes (setting subscription_billing.batch_size).
 BATCH_SIZE = 200
-# Seconds one cron call keeps taking batches before it hands over to a retriggered call.
-TIME_BUDGET = 240
 # Re-analyze account_move once a run changed this share of it (and at least this many rows).
 ANALYZE_SHARE = 0.05
 ANALYZE_MIN_ROWS = 2000
@@ -332,14 +328,14 @@ class SubscriptionSubscription(models.Model):
         return True
 
     def action_invoice_now(self):
-        """Bill every period due today of the selected subscriptions, and open the invoices made."""
+        """Have every period due today of the selected subscriptions billed by jobs; open their billing run."""
         active = self.filtered(lambda sub: sub.state == "active")
         if not active:
             raise UserError(self.env._("Only active subscriptions can be invoiced."))
-        run = active._generate_invoices(active[:1].company_id._subscription_today(), trigger="manual")
-        if run.failure_count and len(self) == 1:
-            raise UserError(self.billing_error)
-        return run.action_view_invoices()
+        today = active[:1].company_id._subscription_today()
+        run = self.env["subscription.billing.run"].create({"trigger": "manual", "date_invoice": today})
+        run._plan(active._due_rows(today, include_failed=True), self._billing_batch_size())
+        return run._action_open()
 
     def action_view_invoices(self):
         self.ensure_one()
@@ -374,12 +370,8 @@ class SubscriptionSubscription(models.Model):
     # ------------------------------------------------------------------
     # Recurring invoicing
     # ------------------------------------------------------------------
-    @api.model
-    def _can_commit(self):
-        return self.env["account.move"]._can_commit()
-
-    def _due_query(self, today, exclude_ids, limit=None, lock=False):
-        query = SQL(
+    def _due_query(self, today, include_failed=False):
+        return SQL(
             """SELECT id FROM subscription_subscription
                 WHERE ((state = 'active' AND next_invoice_date <= %(today)s)
                        OR (state = 'closed' AND date_activated IS NOT NULL AND next_invoice_date <= %(today)s)
@@ -387,85 +379,75 @@ class SubscriptionSubscription(models.Model):
                            AND EXISTS (SELECT 1 FROM subscription_line sl
                                         WHERE sl.subscription_id = subscription_subscription.id
                                           AND sl.next_invoice_date <= %(today)s)))
-                  AND (billing_error_date IS NULL OR billing_error_date < %(today)s)
-                  AND NOT (id = ANY(%(exclude)s))
-                  %(company)s
-             ORDER BY next_invoice_date, id""",
+                  AND (%(include_failed)s OR billing_error_date IS NULL OR billing_error_date < %(today)s)
+                  %(company)s""",
             today=today,
-            exclude=list(exclude_ids),
+            include_failed=include_failed,
             keeps_billing=self.env["subscription.suspension.policy"]._keeps_billing_sql("subscription_subscription"),
             company=SQL("AND company_id = ANY(%s)", self.env.companies.ids),
         )
-        if limit:
-            query = SQL("%s LIMIT %s", query, limit)
-        if lock:
-            query = SQL("%s FOR UPDATE SKIP LOCKED", query)
-        return query
 
-    def _lock_due_batch(self, today, batch_size, exclude_ids):
-        """Lock and return a batch of due subscriptions no other worker is billing."""
+    def _due_rows(self, today, include_failed=False):
+        """``(id, partner id)`` of the subscriptions due on ``today`` (among ``self`` when not empty)."""
         self.env.flush_all()
-        self.env.cr.execute(self._due_query(today, exclude_ids, limit=batch_size, lock=True), log_exceptions=False)
-        return [row[0] for row in self.env.cr.fetchall()]
-
-    def _count_due(self, today, exclude_ids):
-        self.env.cr.execute(SQL("SELECT count(*) FROM (%s) due", self._due_query(today, exclude_ids)))
-        return self.env.cr.fetchone()[0]
+        only = SQL("AND id = ANY(%s)", self.ids) if self else SQL()
+        self.env.cr.execute(
+            SQL(
+                "SELECT id, partner_id FROM subscription_subscription WHERE id IN (%s) %s ORDER BY partner_id, id",
+                self._due_query(today, include_failed),
+                only,
+            )
+        )
+        return self.env.cr.fetchall()
 
     @api.model
-    def _cron_generate_invoices(self, batch_size=None, time_budget=TIME_BUDGET, today=None):
-        """Bill due subscriptions batch by batch, committing each batch, until none is left.
+    def _lock_still_due(self, ids, today, include_failed=False):
+        """Lock ``ids`` for this job (raising at once if another job holds one); return those still due.
 
-        Safe with several workers: each batch is locked with SKIP LOCKED, and an invoiced
-        period can only be recorded once (UNIQUE constraint), so nothing is billed twice.
+        A job retried after another billed some of them finds them no longer due.
         """
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL("SELECT id FROM subscription_subscription WHERE id = ANY(%s) ORDER BY id FOR UPDATE NOWAIT", list(ids)),
+            log_exceptions=False,
+        )
+        if not ids:
+            return self.browse()
+        return self.browse(row[0] for row in self.browse(ids)._due_rows(today, include_failed))
+
+    def _billing_batch_size(self):
         params = self.env["ir.config_parameter"].sudo()
-        batch_size = batch_size or int(params.get_param("subscription_billing.batch_size", BATCH_SIZE))
-        today = today or fields.Date.context_today(self)
-        commit = self._can_commit()
+        return int(params.get_param("subscription_billing.batch_size", BATCH_SIZE))
+
+    @api.model
+    def _cron_generate_invoices(self, batch_size=None, today=None):
+        """Plan the day's billing: what is due goes to jobs of one batch each, the job runner bills them.
+
+        Several Odoo servers bill in parallel by running the job runner; each subscription
+        is in one batch of the run, and each job locks its subscriptions, so nothing is
+        billed twice. The returned run sums up what its jobs did once they are all done.
+        """
+        today = today or self.env.company._subscription_today()
         run = self.env["subscription.billing.run"].create({"trigger": "cron", "date_invoice": today})
-        if commit:
-            self.env.cr.commit()  # pylint: disable=invalid-commit
-        failed_ids, done, remaining = [], 0, 0
-        deadline = time.monotonic() + time_budget
-        while True:
-            try:
-                ids = self._lock_due_batch(today, batch_size, failed_ids)
-            except psycopg2.errors.SerializationFailure:
-                # Another worker billed a row of our snapshot: start over with a fresh one.
-                if not commit:
-                    raise
-                self.env.cr.rollback()
-                continue
-            if not ids:
-                remaining = 0
-                break
-            self.browse(ids)._generate_invoices(today, run=run)
-            failed_ids += run._failed_ids()
-            done += len(ids)
-            # Commit at once: posting holds the journal's numbering lock until the commit,
-            # and a second worker waits for it.
-            if commit:
-                self.env.cr.commit()  # pylint: disable=invalid-commit
-                self._refresh_invoice_statistics()
-            else:
-                self.env.flush_all()
-            remaining = self._count_due(today, failed_ids)
-            self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
-            # Keep memory flat however many batches one call bills.
-            self.env.invalidate_all()
-            if time.monotonic() > deadline:
-                break
-        run._finish()
-        if commit:
-            self.env.cr.commit()  # pylint: disable=invalid-commit
-        if remaining:
-            self.env.ref("subscription_billing.ir_cron_generate_invoices")._trigger()
-        return run
+        return run._plan(self._due_rows(today), batch_size or self._billing_batch_size())
+
+    @api.model
+    def _enqueue_statistics_refresh(self):
+        """After a batch job: have account_move analyzed (by a job of its own) once billing grew it enough."""
+        self.env.cr.execute(
+            "SELECT n_mod_since_analyze, n_live_tup FROM pg_stat_user_tables WHERE relid = 'account_move'::regclass"
+        )
+        row = self.env.cr.fetchone()
+        if row and row[0] > max(ANALYZE_MIN_ROWS, ANALYZE_SHARE * row[1]):
+            self.with_delay(
+                channel="root.subscription_billing",
+                description=self.env._("Refresh the statistics of the invoices"),
+                identity_key="subscription_billing_analyze_account_move",
+            )._refresh_invoice_statistics()
 
     @api.model
     def _refresh_invoice_statistics(self):
-        """ANALYZE account_move when the run changed a good share of it since the last analysis.
+        """Job: ANALYZE account_move.
 
         Odoo numbers every posted invoice with lookups whose plans rest on PostgreSQL's
         statistics of account_move. A billing run adds thousands of entries in minutes,
@@ -473,15 +455,9 @@ class SubscriptionSubscription(models.Model):
         of them, PostgreSQL reads the journal's whole year for each invoice (28 ms at
         10,000 entries, growing, and inside the numbering lock a second worker waits
         on). Analyzing samples the table in well under a second and blocks no reader or
-        writer; it is committed at once.
+        writer; a job of its own commits it at once.
         """
-        self.env.cr.execute(
-            "SELECT n_mod_since_analyze, n_live_tup FROM pg_stat_user_tables WHERE relid = 'account_move'::regclass"
-        )
-        row = self.env.cr.fetchone()
-        if row and row[0] > max(ANALYZE_MIN_ROWS, ANALYZE_SHARE * row[1]):
-            self.env.cr.execute("ANALYZE account_move")
-            self.env.cr.commit()  # pylint: disable=invalid-commit
+        self.env.cr.execute("ANALYZE account_move")
 
     def _generate_invoices(self, today, run=None, trigger="manual"):
         """Invoice every due period of these subscriptions; return the billing run recording it."""

@@ -138,8 +138,7 @@ class SubscriptionSuspensionPolicy(models.Model):
             return
         self.env["subscription.provisioning.call"].create(
             [{"subscription_id": sub.id, "policy_id": self.id, "event": event, "date": today} for sub in subscriptions]
-        )
-        self.env.ref("subscription_billing.ir_cron_send_provisioning_calls")._trigger()
+        )  # each call is sent by a job of its own
 
     @api.model
     def _reactivate_paid(self, subscriptions, paid_moves=None):

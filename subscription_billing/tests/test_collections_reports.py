@@ -7,7 +7,7 @@ from freezegun import freeze_time
 from odoo import fields
 from odoo.tests import tagged
 
-from .common import SubscriptionBillingCommon
+from .common import SubscriptionBillingCommon, bill_through_jobs
 
 
 @tagged("post_install", "-at_install")
@@ -35,7 +35,7 @@ class TestCollectionsReports(SubscriptionBillingCommon):
                 }
             )
             sub.action_activate()
-            cls.env["subscription.subscription"]._cron_generate_invoices(today=start)
+            bill_through_jobs(cls.env, start)
         cls.aging = cls.env["subscription.debtor.aging"]
 
     def test_aging_buckets_per_customer(self):

@@ -4,7 +4,7 @@ from freezegun import freeze_time
 
 from odoo.tests import tagged
 
-from .common import SubscriptionBillingCommon
+from .common import SubscriptionBillingCommon, bill_through_jobs, trap_jobs
 
 ISSUED = date(2026, 3, 2)  # invoices are made on this day, due 15 days later (17 March)
 
@@ -44,7 +44,7 @@ class TestDunning(SubscriptionBillingCommon):
 
     @classmethod
     def _bill_cls(cls, sub):
-        cls.env["subscription.subscription"]._cron_generate_invoices(today=ISSUED)
+        bill_through_jobs(cls.env, ISSUED)
         return cls.env["account.move"].search(sub._invoice_domain())
 
     def _pay(self, invoice, day):
@@ -60,10 +60,11 @@ class TestDunning(SubscriptionBillingCommon):
             for invoice, pay_day in pay.items():
                 if pay_day == day:
                     self._pay(invoice, day)
-            with freeze_time(day):
+            with freeze_time(day), trap_jobs() as trap:
                 self.env["subscription.dunning.policy"]._cron_run_dunning(today=day)
                 if twice:
                     self.env["subscription.dunning.policy"]._cron_run_dunning(today=day)
+                trap.perform_enqueued_jobs()
             day += timedelta(days=1)
 
     def _sms(self, invoice):

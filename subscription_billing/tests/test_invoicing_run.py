@@ -1,11 +1,13 @@
 from datetime import date
+from unittest.mock import patch
 
 import psycopg2
 
+from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from .common import SubscriptionBillingCommon
+from .common import SubscriptionBillingCommon, trap_jobs
 
 D = date
 
@@ -120,6 +122,59 @@ class TestInvoicingRun(SubscriptionBillingCommon):
         for sub in subs:
             self.assertEqual(sub.next_invoice_date, D(2025, 2, 1))
 
+    def test_cron_plans_jobs_of_one_batch_each_and_the_run_sums_them_up(self):
+        partners = self.env["res.partner"].create([{"name": f"Customer {n}"} for n in range(5)])
+        subs = [self._subscribe([self.monthly], D(2025, 1, 1), partner=partner) for partner in partners]
+        with trap_jobs() as trap:
+            run = self.env["subscription.subscription"]._cron_generate_invoices(today=D(2025, 1, 1), batch_size=2)
+            trap.assert_jobs_count(4)
+            self.assertEqual(
+                sorted(job.method_name for job in trap.enqueued_jobs), ["_bill", "_bill", "_bill", "_sum_up"]
+            )
+            trap.assert_enqueued_job(run._sum_up, properties={"channel": "root.subscription_billing"})
+            self.assertEqual({job.channel for job in trap.enqueued_jobs}, {"root.subscription_billing"})
+            planned = [tuple(job.args[0]) for job in trap.enqueued_jobs if job.method_name == "_bill"]
+            flat = [sub_id for ids in planned for sub_id in ids]
+            self.assertEqual(sorted(flat), sorted(sub.id for sub in subs), "each subscription in one job only")
+            self.assertFalse(self._invoices(subs[0]), "the cron only plans")
+            self.assertEqual((run.state, run.job_count, run.job_done_count, run.progress), ("running", 3, 0, 0.0))
+            trap.perform_enqueued_jobs()
+        self.assertEqual((run.state, run.job_done_count, run.progress), ("done", 3, 100.0))
+        self.assertEqual((run.subscription_count, run.invoice_count, run.failure_count), (5, 5, 0))
+        self.assertAlmostEqual(run.amount_total, 155.0)
+        self.assertEqual(run.batch_ids.mapped("invoice_count"), [2, 2, 1])
+        for sub in subs:
+            self.assertEqual(self._invoices(sub).amount_untaxed, 31.0)
+
+    def test_a_batch_whose_subscriptions_another_job_holds_is_retried(self):
+        self._subscribe([self.monthly], D(2025, 1, 1))
+        with trap_jobs() as trap:
+            run = self.env["subscription.subscription"]._cron_generate_invoices(today=D(2025, 1, 1))
+            locked = psycopg2.errors.LockNotAvailable("could not obtain lock")
+            with (
+                patch.object(type(self.env["subscription.subscription"]), "_lock_still_due", side_effect=locked),
+                self.assertRaises(RetryableJobError) as caught,
+            ):
+                trap.perform_enqueued_jobs()
+        self.assertEqual(caught.exception.seconds, 10)
+        self.assertIn("being billed by another job", str(caught.exception))
+        self.assertEqual((run.state, run.invoice_count), ("running", 0), "nothing lost: the job is tried again")
+
+    def test_a_failed_job_is_shown_on_its_run(self):
+        sub = self._subscribe([self.monthly], D(2025, 1, 1))
+        # Not trapped: the jobs are stored as the job runner would find them.
+        run = self.env["subscription.subscription"]._cron_generate_invoices(today=D(2025, 1, 1))
+        self.assertEqual(len(run.job_ids), 2, "the batch job and the job summing up")
+        batch = run.batch_ids
+        self.assertIn(batch.job_state, ("pending", "enqueued"))
+        batch.job_id.sudo().write({"state": "failed", "exc_message": "InternalError: out of shared memory"})
+        run.invalidate_recordset()
+        batch.invalidate_recordset()
+        self.assertEqual(run.job_failed_count, 1)
+        self.assertEqual(batch.job_state, "failed")
+        self.assertEqual(batch.job_error, "InternalError: out of shared memory")
+        self.assertFalse(self._invoices(sub))
+
     def test_one_invoice_per_customer_when_configured(self):
         self.env.company.subscription_invoice_grouping = "partner"
         first = self._subscribe([self.monthly], D(2025, 1, 1))
@@ -140,9 +195,16 @@ class TestInvoicingRun(SubscriptionBillingCommon):
         self.assertEqual(sub.state, "active")
         self.assertIn("Activated on", sub.message_ids[0].body)
         self.assertEqual(sub.date_activated, date.today())
-        action = sub.with_context(tz="UTC").action_invoice_now()
+        with trap_jobs() as trap:
+            action = sub.with_context(tz="UTC").action_invoice_now()
+            run = self.env["subscription.billing.run"].browse(action["res_id"])
+            trap.assert_enqueued_job(run.batch_ids._bill, args=([sub.id],))
+            self.assertFalse(self._invoices(sub), "billed by the job, not in the request")
+            trap.perform_enqueued_jobs()
         invoice = self._invoices(sub)
-        self.assertEqual(action["domain"], [("subscription_run_id", "in", invoice.subscription_run_id.ids)])
+        self.assertEqual(invoice.subscription_run_id, run)
+        self.assertEqual(action["res_model"], "subscription.billing.run")
+        self.assertEqual((run.trigger, run.state, run.invoice_count), ("manual", "done", 1))
         self.assertEqual(invoice.state, "posted")
         self.assertEqual(invoice.invoice_origin, sub.name)
         sub.action_suspend()

@@ -2,7 +2,7 @@ from datetime import date
 
 from odoo.tests import tagged
 
-from .common import SubscriptionBillingCommon
+from .common import SubscriptionBillingCommon, bill_through_jobs
 
 DAY = date(2026, 3, 2)
 BULK = {"subscription_payment_bulk": True, "tracking_disable": True, "mail_create_nolog": True, "mail_notrack": True}
@@ -50,8 +50,8 @@ class TestPaymentBulkEquivalence(SubscriptionBillingCommon):
                 )
             subs.action_activate()
             cls.sides[side] = subs
-        cls.env["subscription.subscription"]._cron_generate_invoices(today=DAY)
-        cls.env["subscription.subscription"]._cron_generate_invoices(today=date(2026, 4, 1))
+        bill_through_jobs(cls.env, DAY)
+        bill_through_jobs(cls.env, date(2026, 4, 1))
 
     def _invoices(self, sub):
         return self.env["account.move"].search(sub._invoice_domain(), order="invoice_date_due, id")

@@ -1,11 +1,12 @@
 import base64
 from datetime import date
+from unittest.mock import patch
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
-from .common import SubscriptionBillingCommon
+from .common import SubscriptionBillingCommon, bill_through_jobs, trap_jobs
 
 DAY = date(2026, 3, 2)
 
@@ -37,8 +38,8 @@ class TestPaymentImport(SubscriptionBillingCommon):
             )
             sub.action_activate()
             cls.subs[key] = sub
-        cls.env["subscription.subscription"]._cron_generate_invoices(today=DAY)
-        cls.env["subscription.subscription"]._cron_generate_invoices(today=date(2026, 4, 1))
+        bill_through_jobs(cls.env, DAY)
+        bill_through_jobs(cls.env, date(2026, 4, 1))
         cls.mapping = cls.env["subscription.payment.mapping"].create(
             {
                 "name": "Bank",
@@ -69,6 +70,13 @@ class TestPaymentImport(SubscriptionBillingCommon):
         batch.action_preview()
         return batch
 
+    def _post(self, batch):
+        """Post as a user does: the button enqueues the jobs, the job runner (here: the trap) performs them."""
+        with trap_jobs() as trap:
+            batch.action_post()
+            trap.perform_enqueued_jobs()
+        return batch
+
     def _file(self):
         first = {key: self._invoices(key)[0] for key in self.subs}
         rows = [
@@ -85,7 +93,7 @@ class TestPaymentImport(SubscriptionBillingCommon):
         batch = self._import(self._file(), encoding="cp1251")
         self.assertEqual(batch.line_ids.mapped("status"), ["new"] * 6)
         self.assertFalse(batch.intake_ids, "the preview posts nothing")
-        batch.action_post()
+        self._post(batch)
         intakes = batch.intake_ids.sorted("import_line")
         self.assertEqual(
             [(i.import_line, i.state, i.match_method, i.subscription_id) for i in intakes],
@@ -109,7 +117,7 @@ class TestPaymentImport(SubscriptionBillingCommon):
 
     def test_unmatched_payment_waits_then_is_assigned(self):
         batch = self._import(self._file())
-        batch.action_post()
+        self._post(batch)
         waiting = batch.intake_ids.filtered(lambda i: i.state == "unmatched")
         self.assertEqual(waiting.amount, 10.0)
         with self.assertRaisesRegex(UserError, "Choose the subscription"):
@@ -125,13 +133,13 @@ class TestPaymentImport(SubscriptionBillingCommon):
         one_row = f"Contract;Invoice;Ref;Phone;Payer;Sum;Date;Txn\n{contract};;;;;7,00;02.03.2026;N1\n"
         batch.file = base64.b64encode(one_row.encode())
         self.assertEqual(batch.state, "draft", "the preview shown was of the previous file")
-        batch.action_post()
+        self._post(batch)
         self.assertEqual([(line.line, line.status, line.amount) for line in batch.line_ids], [(2, "new", 7.0)])
         self.assertEqual(batch.intake_ids.mapped("amount"), [7.0])
 
     def test_the_same_file_twice_is_refused_saying_when_and_by_whom(self):
         first = self._import(self._file())
-        first.action_post()
+        self._post(first)
         payments_before = self.env["account.payment"].search_count([])
         with self.assertRaisesRegex(
             UserError,
@@ -148,12 +156,12 @@ class TestPaymentImport(SubscriptionBillingCommon):
         header = "Contract;Invoice;Ref;Phone;Payer;Sum;Date;Txn\n"
         rows = [f"{sub};;;;;5,00;02.03.2026;", f"{sub};;;;;5,00;02.03.2026;", ";;CUST-77;;;8,00;02.03.2026;"]
         first = self._import(header + "\n".join(rows) + "\n")
-        first.action_post()
+        self._post(first)
         self.assertEqual(first.intake_ids.mapped("amount"), [5.0, 5.0, 8.0], "two equal rows are two payments")
         # The next export of the same account repeats those rows, with one new payment.
         later = self._import(header + "\r\n".join([*rows, f"{sub};;;;;9,00;03.03.2026;"]) + "\r\n", filename="b.csv")
         self.assertEqual(later.line_ids.mapped("status"), ["duplicate", "duplicate", "duplicate", "new"])
-        later.action_post()
+        self._post(later)
         self.assertEqual(later.intake_ids.mapped("amount"), [9.0])
         self.assertEqual(
             self.env["subscription.payment.intake"].search_count([("row_key", "!=", False)]), 4, "nothing twice"
@@ -164,17 +172,17 @@ class TestPaymentImport(SubscriptionBillingCommon):
         other_mapping = self.mapping.copy({"name": "Second bank", "journal_id": other_bank.id})
         sub = self.subs["contract"].name
         text = f"Contract;Invoice;Ref;Phone;Payer;Sum;Date;Txn\n{sub};;;;;4,00;02.03.2026;0001\n"
-        self._import(text).action_post()
+        self._post(self._import(text))
         second = self._import(text.replace("4,00", "6,00"), mapping_id=other_mapping.id)
         self.assertEqual(second.line_ids.mapped("status"), ["new"])
-        second.action_post()
+        self._post(second)
         intakes = self.env["subscription.payment.intake"].search([("transaction_id", "=", "0001")])
         self.assertEqual(sorted(intakes.mapped("amount")), [4.0, 6.0])
         self.assertEqual(intakes.payment_id.journal_id, self.bank | other_bank)
 
     def test_each_payment_says_in_its_chatter_which_import_made_it(self):
         batch = self._import(self._file())
-        batch.action_post()
+        self._post(batch)
         intake = batch.intake_ids.filtered(lambda i: i.import_line == 2)
         message = intake.payment_id.message_ids[:1]
         self.assertIn("Created from the payment import", message.body)
@@ -213,10 +221,32 @@ class TestPaymentImport(SubscriptionBillingCommon):
             batch.action_post()
         self.assertFalse(self.env["subscription.payment.intake"].search([("transaction_id", "=", "B1")]))
         batch.post_good_rows = True
-        batch.action_post()
+        self._post(batch)
         self.assertEqual(batch.intake_ids.mapped("transaction_id"), ["B1"])
         self.assertEqual(batch.intake_ids.state, "done")
 
     def test_file_without_the_mapped_columns_is_refused(self):
         with self.assertRaisesRegex(UserError, "bank.csv cannot be imported: the file has no column 'Contract'"):
             self._import("Account;Sum;Date\nX;1;02.03.2026\n")
+
+    def test_posting_a_file_is_done_by_jobs_of_a_batch_each_and_shown_on_the_import(self):
+        batch = self._import(self._file())
+        with (
+            patch("odoo.addons.subscription_billing.models.subscription_payment_import.POST_BATCH_SIZE", 4),
+            trap_jobs() as trap,
+        ):
+            batch.action_post()
+            trap.assert_jobs_count(2)
+            self.assertEqual(
+                sorted([vals["import_line"] for vals in job.args[0]] for job in trap.enqueued_jobs),
+                [[2, 3, 4, 5], [6, 7]],
+            )
+            self.assertEqual({job.channel for job in trap.enqueued_jobs}, {"root.subscription_billing.payments"})
+            self.assertFalse(batch.intake_ids, "nothing is posted in the request")
+            self.assertEqual((batch.state, batch.post_job_done, batch.post_job_count), ("posting", 0, 2))
+            with self.assertRaisesRegex(UserError, "is being posted"):
+                batch.action_post()
+            trap.perform_enqueued_jobs()
+        self.assertEqual((batch.state, batch.post_job_done, batch.post_progress), ("done", 2, 100.0))
+        self.assertEqual((batch.count_paid, batch.count_unmatched), (5, 1))
+        self.assertEqual(sorted(batch.intake_ids.mapped("import_line")), [2, 3, 4, 5, 6, 7])

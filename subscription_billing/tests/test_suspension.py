@@ -1,15 +1,17 @@
 import json
 import threading
-from datetime import date, datetime, timedelta
+from datetime import date
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 from freezegun import freeze_time
 
+from odoo.addons.queue_job.exception import RetryableJobError
+from odoo.addons.queue_job.job import Job
 from odoo.addons.subscription_billing.tools import provisioning
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
-from .common import SubscriptionBillingCommon
+from .common import SubscriptionBillingCommon, bill_through_jobs
 
 ISSUED = date(2026, 3, 2)  # due 17 March (15 days); suspended 14 days later, on 31 March
 SECRET = "prov-s3cret"
@@ -71,7 +73,7 @@ class TestSuspension(SubscriptionBillingCommon):
             }
         )
         cls.sub.action_activate()
-        cls.env["subscription.subscription"]._cron_generate_invoices(today=ISSUED)
+        bill_through_jobs(cls.env, ISSUED)
         cls.invoice = cls.env["account.move"].search(cls.sub._invoice_domain())
 
     def setUp(self):
@@ -83,8 +85,23 @@ class TestSuspension(SubscriptionBillingCommon):
         with freeze_time(day):
             self.env["subscription.suspension.policy"]._cron_suspend_overdue(today=day)
 
-    def _send(self, when):
-        return self.env["subscription.provisioning.call"]._cron_send_calls(now=when)
+    def _run_job(self, call):
+        """What queue_job's runner does with the call's job: one try; a RetryableJobError postpones it."""
+        job = Job.load(self.env(su=True), call.job_uuid)
+        job.set_started()
+        job.store()
+        try:
+            job.perform()
+        except RetryableJobError as error:
+            job.postpone(result=str(error), seconds=error.seconds)
+            job.set_pending(reset_retry=False)
+            job.store()
+            call.invalidate_recordset()
+            return error
+        job.set_done()
+        job.store()
+        call.invalidate_recordset()
+        return None
 
     def test_suspended_on_the_right_day_and_told_with_retries(self):
         self._suspend_run(date(2026, 3, 30))
@@ -94,15 +111,17 @@ class TestSuspension(SubscriptionBillingCommon):
 
         call = self.env["subscription.provisioning.call"].search([("subscription_id", "=", self.sub.id)])
         self.assertEqual((call.event, call.state), ("suspend", "pending"))
+        job = self.env["queue.job"].sudo().search([("uuid", "=", call.job_uuid)])
+        self.assertEqual(job.channel, f"root.provisioning.policy_{self.policy.id}", "one channel per endpoint")
+        self.assertEqual(job.max_retries, 4)
         self.fake.statuses[:] = [503]
-        first_try = datetime(2026, 3, 31, 6, 0)
-        self._send(first_try)
-        self.assertEqual((call.state, call.attempts), ("pending", 1))
-        self.assertEqual(call.next_attempt, first_try + timedelta(minutes=1))
-        self.assertIn("#1: HTTP 503 busy", call.attempt_log)
-        self.assertFalse(self._send(first_try + timedelta(seconds=30)), "not retried before its backoff")
-        self._send(first_try + timedelta(minutes=1))
-        self.assertEqual((call.state, call.attempts), ("done", 2))
+        error = self._run_job(call)
+        self.assertEqual(error.seconds, 60, "tried again in a minute")
+        self.assertEqual((call.state, call.job_state), ("pending", "Pending"))
+        self.assertEqual(call.job_error, "Attempt 1: HTTP 503 busy")
+        self.assertTrue(call.next_attempt)
+        self.assertIsNone(self._run_job(call))
+        self.assertEqual((call.state, call.attempts, call.job_state), ("done", 2, "Done"))
         self.assertIn("#2: HTTP 200 ok", call.attempt_log)
         self.assertEqual(
             self.fake.received,
@@ -125,12 +144,11 @@ class TestSuspension(SubscriptionBillingCommon):
         self._suspend_run(date(2026, 4, 1))
         call = self.env["subscription.provisioning.call"].search([("subscription_id", "=", self.sub.id)])
         self.fake.statuses[:] = [500, 500, 500]
-        when = datetime(2026, 4, 1, 6, 0)
-        for _attempt in range(3):
-            self._send(when)
-            when += timedelta(hours=6)
+        waits = [self._run_job(call).seconds, self._run_job(call).seconds]
+        self.assertEqual(waits, [60, 300], "the backoff grows: 1 minute, then 5")
+        self.assertIsNone(self._run_job(call), "the last attempt ends the job")
         self.assertEqual((call.state, call.attempts), ("failed", 3))
-        self.assertEqual(call.attempt_log.count("HTTP 500"), 3)
+        self.assertIn("#3: HTTP 500", call.attempt_log)
 
     def test_full_payment_reactivates_at_once(self):
         self._suspend_run(date(2026, 4, 1))
@@ -142,7 +160,8 @@ class TestSuspension(SubscriptionBillingCommon):
         self.assertEqual(self.sub.state, "active", "reactivated when the payment is reconciled")
         calls = self.env["subscription.provisioning.call"].search([("subscription_id", "=", self.sub.id)], order="id")
         self.assertEqual(calls.mapped("event"), ["suspend", "reactivate"])
-        self._send(datetime(2026, 4, 3, 12, 0))
+        for call in calls:  # one channel per endpoint, capacity 1: in the order they were made
+            self._run_job(call)
         self.assertEqual([body["event"] for body, _signed in self.fake.received], ["suspend", "reactivate"])
 
     def test_partial_payment_keeps_the_suspension(self):
@@ -185,10 +204,10 @@ class TestSuspension(SubscriptionBillingCommon):
     def test_billing_stops_or_continues_while_suspended(self):
         self._suspend_run(date(2026, 3, 31))
         self.assertEqual(self.sub.state, "suspended")
-        self.env["subscription.subscription"]._cron_generate_invoices(today=date(2026, 4, 1))
+        bill_through_jobs(self.env, date(2026, 4, 1))
         self.assertEqual(len(self.env["account.move"].search(self.sub._invoice_domain())), 1, "not billed")
         self.policy.keep_billing = True
-        self.env["subscription.subscription"]._cron_generate_invoices(today=date(2026, 4, 1))
+        bill_through_jobs(self.env, date(2026, 4, 1))
         invoices = self.env["account.move"].search(self.sub._invoice_domain(), order="invoice_date")
         self.assertEqual(invoices.mapped("invoice_date"), [ISSUED, date(2026, 4, 1)], "billed for April")
 

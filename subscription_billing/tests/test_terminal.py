@@ -6,7 +6,7 @@ from odoo.addons.subscription_billing.tools import terminal_protocol
 from odoo.exceptions import ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .common import SubscriptionBillingCommon
+from .common import SubscriptionBillingCommon, bill_through_jobs
 
 DAY = date(2026, 3, 2)
 
@@ -20,7 +20,7 @@ class TestTerminal(SubscriptionBillingCommon, HttpCase):
             {"partner_id": cls.partner_a.id, "date_start": DAY, "line_ids": [(0, 0, {"tariff_id": cls.monthly.id})]}
         )
         cls.sub.action_activate()
-        cls.env["subscription.subscription"]._cron_generate_invoices(today=DAY)
+        bill_through_jobs(cls.env, DAY)
         cls.invoice = cls.env["account.move"].search(cls.sub._invoice_domain())
         cls.terminal = cls.env["subscription.payment.terminal"].create(
             {"name": "Kiosks", "journal_id": cls.company_data["default_journal_bank"].id, "secret": "k1osk"}

@@ -2,7 +2,8 @@
 
     python3 odoo-bin telephony_ami --pbx-id 1 -d mydb --addons-path=...
 
-Reconnects after a network error; each call event is committed as it arrives.
+Reconnects after a network error; each call event is logged in a transaction of its own,
+committed as it arrives.
 """
 
 import argparse
@@ -32,6 +33,11 @@ class TelephonyAmi(Command):
         if not dbname:
             parser.error("give the database with -d")
         registry = Registry(dbname)
+
+        def ingest(pbx_config, event):
+            with registry.cursor() as event_cr:  # committed when the block ends
+                api.Environment(event_cr, SUPERUSER_ID, {})["telephony.call"]._ingest_as_pbx_user(pbx_config, event)
+
         while True:
             try:
                 with registry.cursor() as cr:
@@ -39,7 +45,7 @@ class TelephonyAmi(Command):
                     pbx = env["telephony.pbx"].browse(options.pbx_id).exists()
                     if not pbx:
                         parser.error(f"no PBX with id {options.pbx_id}")
-                    handled = pbx._ami_listen(commit=True)
+                    handled = pbx._ami_listen(ingest=ingest)
                     _logger.info("AMI connection closed after %s call events", handled)
             except Exception:
                 _logger.exception("AMI client of PBX %s failed", options.pbx_id)

@@ -1,6 +1,6 @@
 import logging
 
-from odoo import _, api, fields, models, modules
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools.sql import column_exists, create_column
 
@@ -185,12 +185,25 @@ class ResPartner(models.Model):
 
     @api.model
     def _cron_backfill_phone_e164(self, limit=5000):
-        """Cron: one committed batch of the number backfill, retriggered while work is left."""
+        """Cron (and install): start the number backfill, a job per batch, if partners are left to normalize."""
+        last_id = int(self.env["ir.config_parameter"].sudo().get_param(BACKFILL_PARAM, 0))
+        if self.with_context(active_test=False).search_count([("id", ">", last_id)], limit=1):
+            return self._telephony_enqueue_backfill(limit)
+        return None
+
+    @api.model
+    def _telephony_enqueue_backfill(self, limit):
+        return self.with_delay(
+            channel="root.telephony",
+            description=self.env._("Normalize the phone numbers of the next %s partners", limit),
+            identity_key="telephony_backfill_phone_e164",
+        )._telephony_backfill_job(limit)
+
+    @api.model
+    def _telephony_backfill_job(self, limit=5000):
+        """Job: one batch of the number backfill in its own transaction; the next batch is a job of its own."""
         done, remaining = self._telephony_backfill_batch(limit=limit)
-        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
         _logger.info("Normalized phone numbers of %s partners, %s left", done, remaining)
-        if not modules.module.current_test:
-            self.env.cr.commit()  # pylint: disable=invalid-commit
         if remaining:
-            self.env.ref("telephony_bridge.ir_cron_backfill_phone_e164")._trigger()
-        return done
+            self._telephony_enqueue_backfill(limit)
+        return self.env._("%(done)s partners normalized, %(remaining)s left", done=done, remaining=remaining)

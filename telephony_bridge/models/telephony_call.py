@@ -340,6 +340,11 @@ class TelephonyCall(models.Model):
         return self.env["res.users"]._telephony_agent_ids(extension, company_id)
 
     @api.model
+    def _ingest_as_pbx_user(self, config, event):
+        """Log one PBX event as that PBX's technical user (the AMI listener's way in)."""
+        return self._as_pbx_user(config)._ingest_event(config, event)
+
+    @api.model
     def _as_pbx_user(self, config):
         """This model in the environment of the technical user of the PBX of ``config``,
         in the PBX's company only: the rights its events are recorded with."""

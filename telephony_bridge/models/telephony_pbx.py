@@ -285,13 +285,14 @@ class TelephonyPbx(models.Model):
         except (OSError, ami.AmiError) as exc:
             raise UserError(_("The PBX %(name)s refused the command: %(error)s", name=self.name, error=exc)) from exc
 
-    def _ami_listen(self, commit=True, timeout=None):
+    def _ami_listen(self, ingest=None, timeout=None):
         """Follow this Asterisk PBX's AMI events and log its calls; return the events handled.
 
         Logs in over TCP, feeds Newchannel / DialBegin / BridgeEnter / Hangup through
         :class:`~..tools.ami.AmiCallTracker` into the same call logic as the webhook,
-        and returns when the server closes the connection. With ``commit``, each event
-        is committed on its own so a crash loses nothing already received.
+        and returns when the server closes the connection. ``ingest(config, event)``
+        logs one event; by default in this transaction. The ``telephony_ami`` command
+        gives each event a transaction of its own, so a crash loses nothing received.
         """
         import socket
 
@@ -301,6 +302,7 @@ class TelephonyPbx(models.Model):
         self._check_api()
         host, port = ami.split_address(self.api_url)
         pbx = self.sudo()
+        ingest = ingest or pbx.env["telephony.call"]._ingest_as_pbx_user
         handled = 0
         with socket.create_connection((host, port), timeout=timeout) as sock:
             parser = ami.AmiParser()
@@ -312,11 +314,8 @@ class TelephonyPbx(models.Model):
             while True:
                 for message in messages:
                     for event in tracker.feed(message):
-                        config = pbx._webhook_config(pbx.id)
-                        pbx.env["telephony.call"]._as_pbx_user(config)._ingest_event(config, event)
+                        ingest(pbx._webhook_config(pbx.id), event)
                         handled += 1
-                        if commit:
-                            pbx.env.cr.commit()  # pylint: disable=invalid-commit
                 data = sock.recv(65536)
                 if not data:
                     break

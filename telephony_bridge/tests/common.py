@@ -2,8 +2,17 @@ import hashlib
 import hmac
 import json
 
+import odoo.tests.common
 from odoo.addons.telephony_bridge.tools import call_events
 from odoo.tests import HttpCase, TransactionCase, new_test_user
+
+# queue_job 18.0.4.1.2's test helpers import SETATTR_SOURCES, which older Odoo 18.0
+# sources lack; an empty registry of patch sources is what they expect there. Tests
+# import trap_jobs from here.
+if not hasattr(odoo.tests.common, "SETATTR_SOURCES"):
+    odoo.tests.common.SETATTR_SOURCES = {}
+
+from odoo.addons.queue_job.tests.common import trap_jobs  # noqa: F401
 
 
 class TelephonyFixtures:

@@ -84,7 +84,7 @@ class TestAmiClient(TelephonyCase):
     def test_ami_events_become_calls(self):
         with FakeAmiServer() as server:
             self.pbx.api_url = server.address
-            handled = self.pbx._ami_listen(commit=False, timeout=5)
+            handled = self.pbx._ami_listen(timeout=5)
         self.assertIn(b"Action: Login\r\nActionID: login\r\nUsername: odoo\r\nSecret: ami-secret", server.received)
         self.assertEqual(handled, 7)
         calls = self.env["telephony.call"].search([("pbx_id", "=", self.pbx.id)], order="start_date")
@@ -102,7 +102,7 @@ class TestAmiClient(TelephonyCase):
         for _round in range(2):
             with FakeAmiServer() as server:
                 self.pbx.api_url = server.address
-                self.pbx._ami_listen(commit=False, timeout=5)
+                self.pbx._ami_listen(timeout=5)
         self.assertEqual(self.env["telephony.call"].search_count([("pbx_id", "=", self.pbx.id)]), 2)
 
     def test_wrong_ami_secret_is_refused(self):
@@ -110,4 +110,4 @@ class TestAmiClient(TelephonyCase):
         with FakeAmiServer() as server:
             self.pbx.api_url = server.address
             with self.assertRaisesRegex(Exception, "Authentication failed"):
-                self.pbx._ami_listen(commit=False, timeout=5)
+                self.pbx._ami_listen(timeout=5)

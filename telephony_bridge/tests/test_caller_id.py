@@ -1,6 +1,6 @@
 from odoo.tests import tagged
 
-from .common import TelephonyCase
+from .common import TelephonyCase, trap_jobs
 
 
 @tagged("post_install", "-at_install")
@@ -59,11 +59,19 @@ class TestCallerId(TelephonyCase):
         params = self.env["ir.config_parameter"].sudo()
         params.set_param("telephony_bridge.partner_backfill_last_id", str(self.customer.id - 1))
         Partner = self.env["res.partner"]
-        done = Partner._cron_backfill_phone_e164(limit=1)
-        self.assertEqual(done, 1)
+        with trap_jobs() as trap:
+            Partner._cron_backfill_phone_e164(limit=1)
+            trap.assert_jobs_count(1)
+            self.assertFalse(self.customer.phone_e164, "the cron only starts the jobs")
+            job = trap.enqueued_jobs[0]
+            trap.enqueued_jobs = []
+            job.perform()  # the first batch
         self.assertEqual(self.customer.phone_e164, "+49301234567")
         self.assertFalse(self.contact.mobile_e164, "the second partner belongs to the next batch")
         self.assertEqual(params.get_param("telephony_bridge.partner_backfill_last_id"), str(self.customer.id))
-        while Partner._cron_backfill_phone_e164(limit=1000):
-            pass
+        self.assertTrue(job.result.startswith("1 partners normalized, "), job.result)
+        with trap_jobs() as trap:
+            Partner._cron_backfill_phone_e164(limit=1000)
+            while trap.enqueued_jobs:  # each batch enqueues the next one while partners are left
+                trap.perform_enqueued_jobs()
         self.assertEqual(self.contact.mobile_e164, "+491715550101")

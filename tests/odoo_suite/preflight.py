@@ -22,9 +22,10 @@ def check_odoo():
                 f"Odoo is not importable by {sys.executable}. The Odoo test suites need "
                 f"Odoo {ODOO_SERIES} Community on this interpreter's path: put a checkout "
                 "outside this repository, install its requirements "
-                "(pip install -r <checkout>/requirements.txt) and make it importable, for "
-                "example with: echo <checkout> > \"$(python3 -c 'import site; "
-                "print(site.getsitepackages()[0])')/odoo.pth\". Or run the suite in the "
+                "(pip install -r <checkout>/requirements.txt) and install it as a "
+                "distribution, which the OCA addon wheels of requirements.txt require: "
+                "pip install wheel, then pip install --no-deps --no-build-isolation -e "
+                "<checkout>. Or run the suite in the "
                 "docker-compose 'tests' service. The plain-Python tests alone run with "
                 "python3 -m pytest tests/unit."
             )
