@@ -7,9 +7,10 @@ installs subscription_billing without demo data, then for each size:
 
 * creates that many active monthly subscriptions (1 to 3 lines each, 10% with a
   one-shot fee) for as many customers;
-* bills January with ONE worker (a process running ``_cron_generate_invoices`` on its
-  own cursor, committing per batch);
-* bills February with TWO workers started together (SKIP LOCKED splits the batches);
+* bills January in ONE process: the daily cron plans the batch jobs and, with
+  ``queue_job__no_delay``, performs them there one after the other (the work of one
+  worker, without the job runner's dispatch; ``subscription_billing_job_runner.py``
+  measures the real job runner with 1, 2 and 4 workers);
 
 and prints posted invoices per minute, the peak memory of each worker, and checks that
 no (line, period) was billed twice. As a yardstick it first measures, in the same run,
@@ -255,7 +256,13 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--baseline", type=int, default=1000)
-    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="worker counts to measure")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        nargs="+",
+        default=[1],
+        help="processes started together (more: see the job runner bench)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the database")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--prepare", nargs=3, help=argparse.SUPPRESS)
