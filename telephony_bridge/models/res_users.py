@@ -34,10 +34,28 @@ class ResUsers(models.Model):
         return users
 
     def write(self, vals):
+        technical = self._telephony_technical_users() if "groups_id" in vals and len(self) > 1 else self.browse()
+        if technical and self - technical:
+            # Odoo gives the groups newly added to the default user template (a module that
+            # is installed later, say account) to every internal user at once: a PBX's or SMS
+            # provider's technical user keeps its one group, the others get them.
+            result = (self - technical).write(vals)
+            rest = {key: value for key, value in vals.items() if key != "groups_id"}
+            if rest:
+                technical.write(rest)
+            return result
         result = super().write(vals)
         if AGENT_FIELDS & set(vals):
             self.env.registry.clear_cache()  # _telephony_agent_ids
         return result
+
+    def _telephony_technical_users(self):
+        """Those of these users that a PBX or an SMS provider acts as."""
+        users = self.browse()
+        for model in TECHNICAL_USER_MODELS:
+            records = self.env[model].sudo().with_context(active_test=False).search([("user_id", "in", self.ids)])
+            users |= records.user_id
+        return users & self
 
     def unlink(self):
         with_extension = any(self.mapped("telephony_extension"))

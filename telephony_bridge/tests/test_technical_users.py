@@ -112,6 +112,17 @@ class TestPbxTechnicalUser(TechnicalUserAssertions, TelephonyHttpCase):
             with self.subTest(user=other.name), self.assertRaises(ValidationError):
                 self.pbx.user_id = other
 
+    def test_a_module_giving_every_internal_user_a_group_leaves_the_technical_user_alone(self):
+        """Installing a module that adds a group to the default user template (account adds its
+        Invoicing administrator) gives it to every internal user at once: not to a PBX's
+        technical user, and the installation goes on instead of failing on its constraint."""
+        new_app = self.env["res.groups"].create({"name": "Newly installed app: manager"})
+        self.env.ref("base.default_user").groups_id = [Command.link(new_app.id)]
+        self.assertIn(new_app, self.env.ref("base.user_admin").groups_id, "the other internal users get it")
+        self.assertNotIn(new_app, self.pbx.user_id.groups_id)
+        self.assertTechnicalUser(self.pbx.user_id, PBX_GROUP, self.company)
+        self.assertTechnicalUser(self.pbx_b.user_id, PBX_GROUP, self.company_b)
+
     def test_events_cannot_be_recorded_as_another_user(self):
         config = self.pbx._webhook_config(self.pbx.id)
         for calls in (self.env["telephony.call"], self.env["telephony.call"].with_user(self.manager)):
