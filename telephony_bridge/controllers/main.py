@@ -1,7 +1,6 @@
 import hmac
 import json
 import logging
-from urllib.parse import parse_qsl
 
 from odoo import SUPERUSER_ID, http
 from odoo.exceptions import AccessError
@@ -91,18 +90,18 @@ class TelephonyController(http.Controller):
         httprequest = request.httprequest
         denied = config.check_address(httprequest.remote_addr)
         if denied:
-            return None, _json(*denied)
+            return None, _json(denied[0], error=denied[1])
         if httprequest.method != "POST":
             echo = httprequest.args.get("zd_echo")
             return None, (_json(405, error="send events with POST") if echo is None else _text(200, echo))
-        body = httprequest.get_data(cache=True)
-        if len(body) > MAX_BODY:
+        if (httprequest.content_length or 0) > MAX_BODY:
             return None, _json(413, error="body too large")
-        form = dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+        # the form-encoded body, already read by the framework (first value of each field)
+        form = httprequest.form.to_dict()
         if form.get("event") not in zadarma.EVENTS:
             return None, _text(200)  # not a call event: acknowledged, ignored
-        denied = config.check_auth(httprequest.headers, body, form)
-        return (None, _json(*denied)) if denied else (form, None)
+        denied = config.check_auth(httprequest.headers, b"", form)
+        return (None, _json(denied[0], error=denied[1])) if denied else (form, None)
 
     @staticmethod
     def _read_event_request(config):
