@@ -207,10 +207,11 @@ class AmiCallTracker:
         if not call or message.get("Uniqueid") != call["origin"]:
             return []
         del self.calls[linkedid]
-        cause = call_events.normalize_cause(message.get("Cause"))
         if is_click_to_dial(linkedid) and not call.get("agent_answered"):
-            # the agent's own phone did not take the call: not a call the customer missed
-            cause = call_events.CAUSE_BUSY if cause == call_events.CAUSE_BUSY else call_events.CAUSE_FAILED
+            # the agent's own phone did not take the call: the OriginateResponse that
+            # Asterisk sends next ends it, with the reason and the number
+            return []
+        cause = call_events.normalize_cause(message.get("Cause"))
         return [call_events.CallEvent(call_id=linkedid, kind=call_events.HANGUP, timestamp=ts, cause=cause)]
 
     def _on_originateresponse(self, message, ts):
