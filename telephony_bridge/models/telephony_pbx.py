@@ -117,6 +117,7 @@ class TelephonyPbx(models.Model):
     tz = fields.Selection(
         _tz_get,
         string="PBX Time Zone",
+        default=lambda self: self.env.user.tz,
         help="Time zone of the PBX account: Zadarma writes the start of calls in its local time. Empty: UTC.",
     )
     allowed_addresses = fields.Text(
