@@ -6,6 +6,8 @@ from odoo import SUPERUSER_ID, http
 from odoo.exceptions import AccessError
 from odoo.http import request
 
+from ..tools import zadarma
+
 _logger = logging.getLogger(__name__)
 
 MAX_BODY = 256 * 1024
@@ -25,8 +27,13 @@ def _json(status, **body):
     return request.make_json_response(body, status=status)
 
 
+def _text(status, text=""):
+    headers = [("Content-Type", "text/plain; charset=utf-8"), ("X-Content-Type-Options", "nosniff")]
+    return request.make_response(text, headers=headers, status=status)
+
+
 class TelephonyController(http.Controller):
-    @http.route("/telephony/pbx/<int:pbx_id>/event", **MACHINE_WEBHOOK)
+    @http.route("/telephony/pbx/<int:pbx_id>/event", **dict(MACHINE_WEBHOOK, methods=["GET", "POST"]))
     def pbx_event(self, pbx_id, **kwargs):
         """Receive one call event (or a JSON list of events) from a PBX.
 
@@ -37,6 +44,8 @@ class TelephonyController(http.Controller):
         events are folded into their calls.
         """
         config = request.env(user=SUPERUSER_ID)["telephony.pbx"]._webhook_config(pbx_id)
+        if config and config.event_format == "zadarma":
+            return self._zadarma_event(config, pbx_id)
         payload, error = self._read_event_request(config)
         if error:
             return _json(error[0], error=error[1])
@@ -54,11 +63,53 @@ class TelephonyController(http.Controller):
             return _json(200, calls=calls)
         return _json(200, **calls[0])
 
+    def _zadarma_event(self, config, pbx_id):
+        """A Zadarma notification (form-encoded, signed per event), or its URL check.
+
+        ``GET ?zd_echo=X`` is answered with X; events that are no call events are
+        acknowledged and ignored; call events are recorded as the PBX's technical user.
+        Zadarma reads the answer to some events as call-routing orders: call events are
+        answered with an empty body.
+        """
+        form, answer = self._read_zadarma_request(config)
+        if answer is not None:
+            return answer
+        if not config.user_id:
+            return _json(503, error="the PBX has no active technical user")
+        env = request.env(user=config.user_id, su=False, context={"allowed_company_ids": [config.company_id]})
+        try:
+            env["telephony.pbx"].browse(pbx_id)._process_event_payloads([form])
+        except (ValueError, AccessError) as exc:
+            request.env.cr.rollback()
+            return _json(400 if isinstance(exc, ValueError) else 403, error=str(exc))
+        return _text(200)
+
+    @staticmethod
+    def _read_zadarma_request(config):
+        """(the notification's form, None) or (None, the answer to send at once)."""
+        httprequest = request.httprequest
+        denied = config.check_address(httprequest.remote_addr)
+        if denied:
+            return None, _json(denied[0], error=denied[1])
+        if httprequest.method != "POST":
+            echo = httprequest.args.get("zd_echo")
+            return None, (_json(405, error="send events with POST") if echo is None else _text(200, echo))
+        if (httprequest.content_length or 0) > MAX_BODY:
+            return None, _json(413, error="body too large")
+        # the form-encoded body, already read by the framework (first value of each field)
+        form = httprequest.form.to_dict()
+        if form.get("event") not in zadarma.EVENTS:
+            return None, _text(200)  # not a call event: acknowledged, ignored
+        denied = config.check_auth(httprequest.headers, b"", form)
+        return (None, _json(denied[0], error=denied[1])) if denied else (form, None)
+
     @staticmethod
     def _read_event_request(config):
         """Authenticate and decode the request: (payload, None) or (None, (status, message))."""
         if not config:
             return None, (404, "unknown PBX")
+        if request.httprequest.method != "POST":
+            return None, (405, "send events with POST")
         body = request.httprequest.get_data(cache=True)
         denied = config.check_auth(request.httprequest.headers, body)
         if denied:

@@ -14,7 +14,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 from odoo.tools.sql import drop_index, make_index_name
 
-from ..tools import call_events, phone, support_time
+from ..tools import ami, call_events, phone, support_time
 
 _logger = logging.getLogger(__name__)
 
@@ -493,6 +493,16 @@ class TelephonyCall(models.Model):
             if user_id:
                 # the user's own bus channel is their partner: no need to read the user
                 self._notify_incoming_call(self.env["res.partner"].browse(partner_id))
+        if (
+            event.kind == call_events.HANGUP
+            and vals["direction"] == "outbound"
+            and new.state in ("busy", "failed")
+            and not (old and old.end)
+            and ami.is_click_to_dial(event.call_id)
+        ):
+            user_id, partner_id, _team_id = self._agent_ids(vals["extension"], config.company_id)
+            if user_id:
+                self._notify_click_to_dial_failed(self.env["res.partner"].browse(partner_id), new.state)
         old_state = old.state if old else None
         calls_back = vals["direction"] == "outbound" and new.state == "answered" and old_state != "answered"
         ended_answered = new.state == "answered" and new.end and not (old and old.end and old.answer)
@@ -575,6 +585,16 @@ class TelephonyCall(models.Model):
         """Show the call to ``agent`` (a user, or a user's partner) in their browser."""
         self.ensure_one()
         agent._bus_send(INCOMING_CALL_NOTIFICATION, self._incoming_call_payload())
+
+    def _notify_click_to_dial_failed(self, agent, state):
+        """Tell ``agent`` (a user's partner) why the call they started was not placed."""
+        self.ensure_one()
+        number = self.remote_number or _("the number")
+        if state == "busy":
+            message = _("Your phone was busy: the call to %s was not placed.", number)
+        else:
+            message = _("Your phone did not answer or could not be reached: the call to %s was not placed.", number)
+        agent._bus_send("simple_notification", {"type": "warning", "title": _("Call not placed"), "message": message})
 
     def _mark_missed_calls_called_back(self):
         """An answered outgoing call settles the earlier unanswered calls from its number."""

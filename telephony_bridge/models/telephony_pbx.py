@@ -7,9 +7,10 @@ from typing import NamedTuple
 import requests
 
 from odoo import _, api, fields, models, tools
-from odoo.exceptions import UserError
+from odoo.addons.base.models.res_partner import _tz_get
+from odoo.exceptions import UserError, ValidationError
 
-from ..tools import call_events, phone
+from ..tools import call_events, phone, zadarma
 from .res_users import PBX_GROUP
 
 _logger = logging.getLogger(__name__)
@@ -30,12 +31,23 @@ class WebhookConfig(NamedTuple):
     region: str | None
     team_id: int | None = None
     user_id: int | None = None
+    tz: str | None = None
+    allowed_networks: tuple = ()
 
-    def check_auth(self, headers, body):
+    def check_address(self, address):
+        """Return None when ``address`` may post events (allow-list), else (403, message)."""
+        if zadarma.address_allowed(self.allowed_networks, address):
+            return None
+        return 403, "address not allowed"
+
+    def check_auth(self, headers, body, form=None):
         """Return None when the request is authentic, else (http status, message).
 
         Missing credentials: 401. Wrong credentials: 403. Compared in constant time.
+        Zadarma signs some fields of its form (``form``), per event.
         """
+        if self.event_format == "zadarma":
+            return zadarma.check_signature(self.secret, form or {}, headers.get("Signature"))
         if self.auth == "hmac":
             signature = (headers.get("X-Telephony-Signature") or "").strip()
             if not signature:
@@ -49,9 +61,7 @@ class WebhookConfig(NamedTuple):
         token = (headers.get("X-Telephony-Token") or "").strip()
         if not token:
             return 401, "missing X-Telephony-Token header"
-        if not hmac.compare_digest(self.secret.encode(), token.encode()):
-            return 403, "wrong token"
-        return None
+        return None if hmac.compare_digest(self.secret.encode(), token.encode()) else (403, "wrong token")
 
 
 class TelephonyPbx(models.Model):
@@ -67,6 +77,7 @@ class TelephonyPbx(models.Model):
             ("generic", "Generic webhook (JSON)"),
             ("twilio", "Twilio (cloud PBX webhook)"),
             ("asterisk", "Asterisk / FreePBX (AMI)"),
+            ("zadarma", "Zadarma (cloud PBX notifications)"),
         ],
         string="Type",
         required=True,
@@ -103,6 +114,17 @@ class TelephonyPbx(models.Model):
         groups="telephony_bridge.group_telephony_bridge_manager",
     )
     webhook_url = fields.Char(string="Event URL", compute="_compute_webhook_url")
+    tz = fields.Selection(
+        _tz_get,
+        string="PBX Time Zone",
+        default=lambda self: self.env.user.tz,
+        help="Time zone of the PBX account: Zadarma writes the start of calls in its local time. Empty: UTC.",
+    )
+    allowed_addresses = fields.Text(
+        string="Allowed Source Addresses",
+        help="Only these IP addresses or networks (CIDR, e.g. 185.45.152.40/30), separated by commas or "
+        "new lines, may post events. Empty: any address, authenticated by the secret.",
+    )
     # outgoing commands (click-to-dial, transfer) and AMI
     api_url = fields.Char(string="API Address", help="HTTP address of the PBX API, or host:port of Asterisk AMI.")
     api_username = fields.Char(string="API User", groups="telephony_bridge.group_telephony_bridge_manager")
@@ -138,7 +160,17 @@ class TelephonyPbx(models.Model):
 
     def _event_format(self):
         self.ensure_one()
-        return "twilio" if self.pbx_type == "twilio" else "generic"
+        return self.pbx_type if self.pbx_type in ("twilio", "zadarma") else "generic"
+
+    @api.constrains("allowed_addresses")
+    def _check_allowed_addresses(self):
+        for pbx in self:
+            try:
+                zadarma.parse_networks(pbx.allowed_addresses)
+            except ValueError as exc:
+                raise ValidationError(
+                    self.env._("The allowed source addresses of %(pbx)s: %(error)s", pbx=pbx.name, error=exc)
+                ) from exc
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -195,6 +227,8 @@ class TelephonyPbx(models.Model):
             region=pbx._region(),
             team_id=pbx.team_id.id or None,
             user_id=pbx.user_id.id if pbx.user_id.active else None,
+            tz=pbx.tz or None,
+            allowed_networks=zadarma.parse_networks(pbx.allowed_addresses),
         )
 
     def _check_event_auth(self, headers, body):
@@ -213,7 +247,12 @@ class TelephonyPbx(models.Model):
         if not config:
             raise ValueError(f"the PBX {self.id} is archived")
         now = fields.Datetime.now()
-        events = [call_events.parse_event(payload, config.event_format, now=now) for payload in payloads]
+        if config.event_format == "zadarma":
+            events = [event for form in payloads for event in zadarma.parse_event(form, config.tz, now)]
+        else:
+            events = [call_events.parse_event(payload, config.event_format, now=now) for payload in payloads]
+        if not events:
+            return []
         return self.env["telephony.call"]._as_pbx_user(config)._ingest_events(config, events)
 
     def _process_event_payload(self, payload):

@@ -11,3 +11,4 @@ from . import test_support_time
 from . import test_statistics
 from . import test_team
 from . import test_technical_users
+from . import test_zadarma

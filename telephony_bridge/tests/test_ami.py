@@ -1,7 +1,10 @@
+import json
 import socket
 import threading
 
+from odoo.addons.telephony_bridge.tools import ami
 from odoo.tests import tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .common import TelephonyCase
 
@@ -44,8 +47,9 @@ EVENTS = [
 class FakeAmiServer:
     """Accepts one connection, checks the login, replays EVENTS in small chunks, closes."""
 
-    def __init__(self, secret="ami-secret"):
+    def __init__(self, secret="ami-secret", events=None):
         self.secret = secret
+        self.events = EVENTS if events is None else events
         self.received = b""
         self.sock = socket.create_server(("127.0.0.1", 0))
         self.address = f"127.0.0.1:{self.sock.getsockname()[1]}"
@@ -61,7 +65,7 @@ class FakeAmiServer:
                 connection.sendall(ami_message(Response="Error", ActionID="login", Message="Authentication failed"))
                 return
             connection.sendall(ami_message(Response="Success", ActionID="login", Message="Authentication accepted"))
-            stream = b"".join(EVENTS)
+            stream = b"".join(self.events)
             for index in range(0, len(stream), 97):  # TCP may cut messages anywhere
                 connection.sendall(stream[index : index + 97])
 
@@ -111,3 +115,82 @@ class TestAmiClient(TelephonyCase):
             self.pbx.api_url = server.address
             with self.assertRaisesRegex(Exception, "Authentication failed"):
                 self.pbx._ami_listen(timeout=5)
+
+
+# Click-to-dial, as Asterisk 20 reports the addon's Originate (Channel PJSIP/101,
+# CallerID = the customer's number, ChannelId = ActionID): answered by the agent then
+# by the customer; then one the agent's phone does not answer (Reason 3).
+C2D, C2D_FAILED = "odoo-c2d-5f0c3b4a7e9f01d2", "odoo-c2d-77aa42d2e9a84f3c"
+CLICK_TO_DIAL = [
+    ami_message(Event="Newchannel", Privilege="call,all", Channel="PJSIP/101-0000000a", ChannelState="0",
+                ChannelStateDesc="Down", CallerIDNum="+49301234567", CallerIDName="<unknown>",
+                Context="from-internal", Exten="s", Priority="1", Uniqueid=C2D, Linkedid=C2D,
+                Timestamp="1772442000.000000"),
+    ami_message(Event="OriginateResponse", Privilege="call,all", ActionID=C2D, Response="Success",
+                Channel="PJSIP/101-0000000a", Context="from-internal", Exten="+49301234567", Reason="4",
+                Uniqueid=C2D, CallerIDNum="+49301234567", CallerIDName="<unknown>", Timestamp="1772442004.000000"),
+    ami_message(Event="Newchannel", Channel="PJSIP/trunk-0000000b", CallerIDNum="101", Exten="+49301234567",
+                Uniqueid="1772442004.11", Linkedid=C2D, Timestamp="1772442004.100000"),
+    ami_message(Event="DialBegin", Channel="PJSIP/101-0000000a", Uniqueid=C2D, Linkedid=C2D,
+                DestChannel="PJSIP/trunk-0000000b", DestExten="+49301234567", Timestamp="1772442004.100000"),
+    ami_message(Event="BridgeEnter", Channel="PJSIP/101-0000000a", Uniqueid=C2D, Linkedid=C2D,
+                BridgeNumChannels="1", Timestamp="1772442012.000000"),
+    ami_message(Event="BridgeEnter", Channel="PJSIP/trunk-0000000b", Uniqueid="1772442004.11", Linkedid=C2D,
+                BridgeNumChannels="2", Timestamp="1772442012.000000"),
+    ami_message(Event="Hangup", Channel="PJSIP/trunk-0000000b", Uniqueid="1772442004.11", Linkedid=C2D,
+                Cause="16", Timestamp="1772442102.000000"),
+    ami_message(Event="Hangup", Channel="PJSIP/101-0000000a", Uniqueid=C2D, Linkedid=C2D, Cause="16",
+                Timestamp="1772442102.100000"),
+    ami_message(Event="Newchannel", Privilege="call,all", Channel="PJSIP/101-0000000c", ChannelState="0",
+                ChannelStateDesc="Down", CallerIDNum="+49301234567", CallerIDName="<unknown>",
+                Context="from-internal", Exten="s", Priority="1", Uniqueid=C2D_FAILED, Linkedid=C2D_FAILED,
+                Timestamp="1772442200.000000"),
+    ami_message(Event="Hangup", Channel="PJSIP/101-0000000c", Uniqueid=C2D_FAILED, Linkedid=C2D_FAILED,
+                Cause="19", Timestamp="1772442230.000000"),
+    ami_message(Event="OriginateResponse", Privilege="call,all", ActionID=C2D_FAILED, Response="Failure",
+                Channel="PJSIP/101", Context="from-internal", Exten="+49301234567", Reason="3", Uniqueid="<null>",
+                CallerIDNum="+49301234567", CallerIDName="<unknown>", Timestamp="1772442230.000000"),
+]  # fmt: skip
+
+
+@tagged("post_install", "-at_install")
+class TestAmiClickToDial(TelephonyCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.pbx.write({"pbx_type": "asterisk", "api_username": "odoo", "api_password": "ami-secret"})
+
+    def test_click_to_dial_is_the_agents_outgoing_call(self):
+        with FakeAmiServer(events=CLICK_TO_DIAL) as server:
+            self.pbx.api_url = server.address
+            self.pbx._ami_listen(timeout=5)
+        Call = self.env["telephony.call"]
+        answered = Call.search([("pbx_id", "=", self.pbx.id), ("pbx_call_id", "=", C2D)])
+        failed = Call.search([("pbx_id", "=", self.pbx.id), ("pbx_call_id", "=", C2D_FAILED)])
+        for call, state, talk in ((answered, "answered", 90), (failed, "failed", 0)):
+            self.assertEqual(len(call), 1)
+            self.assertEqual(
+                (call.direction, call.remote_e164, call.partner_id, call.agent_id, call.state, call.talk_seconds),
+                ("outbound", "+49301234567", self.customer, self.agent, state, talk),
+            )
+        self.assertEqual((answered.ring_seconds, failed.ring_seconds), (12, 30))
+        missed_action = self.env.ref("telephony_bridge.action_telephony_call_missed")
+        self.assertFalse(Call.search([*safe_eval(missed_action.domain), ("pbx_id", "=", self.pbx.id)]))
+        self.assertFalse(Call.search([("pbx_id", "=", self.pbx.id), ("direction", "=", "inbound")]))
+        self.env.cr.precommit.run()  # bus messages are written when the transaction commits
+        notices = [
+            (json.loads(message.channel)[1:], json.loads(message.message))
+            for message in self.env["bus.bus"].sudo().search([])
+            if json.loads(message.message)["type"] == "simple_notification"
+        ]
+        self.assertEqual(len(notices), 1, "the agent is told once why the call was not placed")
+        channel, content = notices[0]
+        self.assertEqual(channel, ["res.partner", self.agent.partner_id.id])
+        self.assertEqual(
+            content["payload"]["message"],
+            "Your phone did not answer or could not be reached: the call to +49301234567 was not placed.",
+        )
+
+    def test_originate_carries_its_call_id(self):
+        _action, fields = ami.command_fields({"action": "originate", "extension": "101", "number": "+49301234567"})
+        self.assertTrue(fields["ChannelId"].startswith(ami.CLICK_TO_DIAL_PREFIX))

@@ -8,6 +8,7 @@ call (Newchannel, DialBegin, BridgeEnter, Hangup, grouped by ``Linkedid``) into 
 
 import re
 import socket
+import uuid
 from datetime import datetime, timezone
 
 from . import call_events
@@ -15,6 +16,25 @@ from . import call_events
 # internal extensions are short numbers; longer ones come from a trunk
 _EXTENSION = re.compile(r"^\d{2,6}$")
 _CHANNEL_PEER = re.compile(r"^[A-Za-z0-9]+/([^-@/]+)")
+
+# Click-to-dial: the Originate sets the Uniqueid of the agent's channel (ChannelId, also
+# its ActionID) to this prefix and a random part, so the call it starts is known as
+# the agent's outgoing call whatever caller-ID the PBX shows on it.
+CLICK_TO_DIAL_PREFIX = "odoo-c2d-"
+# OriginateResponse "Reason": the last control frame of the agent's channel (Asterisk's
+# AST_CONTROL_*): 0 no channel, 1 hung up / rejected, 3 still ringing (no answer),
+# 4 answered, 5 busy, 8 congestion.
+ORIGINATE_REASONS = {
+    "0": call_events.CAUSE_FAILED,
+    "1": call_events.CAUSE_FAILED,
+    "3": call_events.CAUSE_FAILED,
+    "5": call_events.CAUSE_BUSY,
+    "8": call_events.CAUSE_FAILED,
+}
+
+
+def is_click_to_dial(call_id):
+    return (call_id or "").startswith(CLICK_TO_DIAL_PREFIX)
 
 
 class AmiError(Exception):
@@ -110,6 +130,8 @@ class AmiCallTracker:
         """Call events (possibly none) produced by one AMI message."""
         now = now or datetime.now(timezone.utc).replace(tzinfo=None)
         kind = message.get("Event")
+        if kind == "OriginateResponse":
+            return self._on_originateresponse(message, _timestamp(message, now))
         linkedid = message.get("Linkedid") or message.get("Uniqueid")
         if not kind or not linkedid:
             return []
@@ -120,6 +142,20 @@ class AmiCallTracker:
     def _on_newchannel(self, linkedid, message, ts):
         if message.get("Uniqueid") != linkedid or linkedid in self.calls:
             return []
+        if is_click_to_dial(linkedid):
+            # the agent's phone rings first; its caller-ID shows whom it will call
+            agent = peer_of_channel(message.get("Channel"))
+            self.calls[linkedid] = {"direction": call_events.OUTBOUND, "origin": linkedid, "agent_answered": False}
+            return [
+                call_events.CallEvent(
+                    call_id=linkedid,
+                    kind=call_events.RINGING,
+                    timestamp=ts,
+                    direction=call_events.OUTBOUND,
+                    caller=agent,
+                    extension=agent,
+                )
+            ]
         caller = message.get("CallerIDNum")
         outbound = is_extension(caller) and is_extension(peer_of_channel(message.get("Channel")))
         direction = call_events.OUTBOUND if outbound else call_events.INBOUND
@@ -171,8 +207,35 @@ class AmiCallTracker:
         if not call or message.get("Uniqueid") != call["origin"]:
             return []
         del self.calls[linkedid]
+        if is_click_to_dial(linkedid) and not call.get("agent_answered"):
+            # the agent's own phone did not take the call: the OriginateResponse that
+            # Asterisk sends next ends it, with the reason and the number
+            return []
         cause = call_events.normalize_cause(message.get("Cause"))
         return [call_events.CallEvent(call_id=linkedid, kind=call_events.HANGUP, timestamp=ts, cause=cause)]
+
+    def _on_originateresponse(self, message, ts):
+        """The end of a click-to-dial's first step: the agent's phone answered, or why not."""
+        call_id = next((v for v in (message.get("ActionID"), message.get("Uniqueid")) if is_click_to_dial(v)), None)
+        if not call_id:
+            return []
+        agent = peer_of_channel(message.get("Channel"))
+        ringing = call_events.CallEvent(
+            call_id=call_id,
+            kind=call_events.RINGING,
+            timestamp=ts,
+            direction=call_events.OUTBOUND,
+            caller=agent,
+            callee=message.get("Exten") or None,
+            extension=agent,
+        )
+        if (message.get("Response") or "").lower() == "success":
+            if call_id in self.calls:
+                self.calls[call_id]["agent_answered"] = True
+            return [ringing]
+        self.calls.pop(call_id, None)
+        cause = ORIGINATE_REASONS.get(message.get("Reason"), call_events.CAUSE_FAILED)
+        return [ringing, call_events.CallEvent(call_id=call_id, kind=call_events.HANGUP, timestamp=ts, cause=cause)]
 
 
 def _read_response(sock, parser, action_id):
@@ -207,6 +270,7 @@ def command_fields(command, context="from-internal"):
             "Priority": 1,
             "CallerID": command["number"],
             "Async": "true",
+            "ChannelId": command.get("call_id") or f"{CLICK_TO_DIAL_PREFIX}{uuid.uuid4().hex}",
         }
     if command.get("action") == "transfer":
         return "Redirect", {
@@ -224,7 +288,9 @@ def send_action(host, port, username, secret, command, *, timeout=10):
     with socket.create_connection((host, port), timeout=timeout) as sock:
         parser = AmiParser()
         login(sock, parser, username, secret)
-        sock.sendall(encode_action(action, fields, action_id="cmd"))
-        response = _read_response(sock, parser, "cmd")
+        # an originate's ActionID comes back in its OriginateResponse event: its call id
+        action_id = fields.get("ChannelId") or "cmd"
+        sock.sendall(encode_action(action, fields, action_id=action_id))
+        response = _read_response(sock, parser, action_id)
         sock.sendall(encode_action("Logoff", action_id="bye"))
         return response

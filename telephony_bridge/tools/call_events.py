@@ -19,6 +19,8 @@ ANSWERED = "answered"
 TRANSFERRED = "transferred"
 HANGUP = "hangup"
 EVENT_KINDS = (RINGING, ANSWERED, TRANSFERRED, HANGUP)
+# a fact known after the call (its recording): changes neither the call's times nor its state
+RECORDED = "recorded"
 
 INBOUND = "inbound"
 OUTBOUND = "outbound"
@@ -58,7 +60,7 @@ _KIND_ALIASES = {
     "call_end": HANGUP,
 }
 # rank used to break ties between events of the same second (later in a call wins)
-_KIND_RANK = {RINGING: 0, ANSWERED: 1, TRANSFERRED: 2, HANGUP: 3}
+_KIND_RANK = {RINGING: 0, ANSWERED: 1, TRANSFERRED: 2, HANGUP: 3, RECORDED: 4}
 
 _DIRECTION_ALIASES = {
     "in": INBOUND,

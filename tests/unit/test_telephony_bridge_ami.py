@@ -137,3 +137,75 @@ def test_login_failure_raises():
 
     with pytest.raises(ami.AmiError, match="Authentication failed"):
         ami.login(FakeSocket(), ami.AmiParser(), "odoo", "bad")
+
+
+# Click-to-dial as Asterisk 20 reports it: the addon's Originate (Channel PJSIP/101,
+# CallerID = the customer's number, ChannelId = ActionID = C2D) rings the agent first.
+C2D = "odoo-c2d-5f0c3b4a7e9f01d2"
+C2D_AGENT_RINGS = {
+    "Event": "Newchannel", "Privilege": "call,all", "Channel": "PJSIP/101-0000000a", "ChannelState": "0",
+    "ChannelStateDesc": "Down", "CallerIDNum": "+49301234567", "CallerIDName": "<unknown>", "Context": "from-internal",
+    "Exten": "s", "Priority": "1", "Uniqueid": C2D, "Linkedid": C2D, "Timestamp": "1772442000.0",
+}  # fmt: skip
+
+
+def originate_response(response, reason, seconds, channel):
+    return {
+        "Event": "OriginateResponse", "Privilege": "call,all", "ActionID": C2D, "Response": response,
+        "Channel": channel, "Context": "from-internal", "Exten": "+49301234567", "Reason": reason,
+        "Uniqueid": C2D if response == "Success" else "<null>", "CallerIDNum": "+49301234567",
+        "CallerIDName": "<unknown>", "Timestamp": f"{1772442000 + seconds}.0",
+    }  # fmt: skip
+
+
+C2D_ANSWERED = [
+    C2D_AGENT_RINGS,
+    originate_response("Success", "4", 4, "PJSIP/101-0000000a"),
+    {"Event": "Newchannel", "Channel": "PJSIP/trunk-0000000b", "CallerIDNum": "101", "Exten": "+49301234567",
+     "Uniqueid": "1772442004.11", "Linkedid": C2D, "Timestamp": "1772442004.1"},
+    {"Event": "DialBegin", "Channel": "PJSIP/101-0000000a", "Uniqueid": C2D, "Linkedid": C2D,
+     "DestChannel": "PJSIP/trunk-0000000b", "DestExten": "+49301234567", "Timestamp": "1772442004.1"},
+    {"Event": "BridgeEnter", "Channel": "PJSIP/101-0000000a", "Uniqueid": C2D, "Linkedid": C2D,
+     "BridgeNumChannels": "1", "Timestamp": "1772442012.0"},
+    {"Event": "BridgeEnter", "Channel": "PJSIP/trunk-0000000b", "Uniqueid": "1772442004.11", "Linkedid": C2D,
+     "BridgeNumChannels": "2", "Timestamp": "1772442012.0"},
+    {"Event": "Hangup", "Channel": "PJSIP/trunk-0000000b", "Uniqueid": "1772442004.11", "Linkedid": C2D,
+     "Cause": "16", "Timestamp": "1772442102.0"},
+    {"Event": "Hangup", "Channel": "PJSIP/101-0000000a", "Uniqueid": C2D, "Linkedid": C2D, "Cause": "16",
+     "Timestamp": "1772442102.1"},
+]  # fmt: skip
+
+
+def test_originate_sets_the_channel_id():
+    _action, fields = ami.command_fields({"action": "originate", "extension": "101", "number": "+49301234567"})
+    assert fields["ChannelId"].startswith(ami.CLICK_TO_DIAL_PREFIX)
+    assert fields["CallerID"] == "+49301234567"
+
+
+def test_click_to_dial_answered_is_the_agents_outgoing_call():
+    tracker = ami.AmiCallTracker()
+    events = [event for message in C2D_ANSWERED for event in tracker.feed(message, NOW)]
+    assert {e.call_id for e in events} == {C2D}
+    state = ce.fold(events)
+    assert (state.direction, state.caller, state.callee, state.extension) == (ce.OUTBOUND, "101", "+49301234567", "101")
+    assert (state.state, state.ring_seconds, state.talk_seconds) == (ce.STATE_ANSWERED, 12, 90)
+    assert tracker.calls == {}
+
+
+@pytest.mark.parametrize(
+    ("reason", "hangup_cause", "state"),
+    [("3", "19", ce.STATE_FAILED), ("5", "17", ce.STATE_BUSY), ("8", "34", ce.STATE_FAILED),
+     ("1", "21", ce.STATE_FAILED), ("0", None, ce.STATE_FAILED)],
+)  # fmt: skip
+def test_failed_originate_is_never_an_inbound_or_missed_call(reason, hangup_cause, state):
+    stream = []
+    if hangup_cause:  # the agent's channel existed: it rang, then hung up
+        stream += [C2D_AGENT_RINGS, {"Event": "Hangup", "Channel": "PJSIP/101-0000000a", "Uniqueid": C2D,
+                                     "Linkedid": C2D, "Cause": hangup_cause, "Timestamp": "1772442030.0"}]  # fmt: skip
+    stream.append(originate_response("Failure", reason, 30, "PJSIP/101"))
+    for order in (stream, list(reversed(stream))):
+        tracker = ami.AmiCallTracker()
+        folded = ce.fold(event for message in order for event in tracker.feed(message, NOW))
+        assert folded.direction == ce.OUTBOUND
+        assert (folded.state, folded.extension, folded.callee) == (state, "101", "+49301234567")
+        assert folded.talk_seconds == 0
