@@ -127,6 +127,7 @@ class SubscriptionSubscription(models.Model):
             active = sub.state in ("active", "suspended")
             sub.recurring_monthly = sum(sub.line_ids.mapped("recurring_monthly")) if active else 0.0
 
+    @api.depends("price_change_ids.state")
     def _compute_pending_change_count(self):
         counts = dict(
             self.env["subscription.price.change"]._read_group(
