@@ -31,7 +31,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from odoo_bench import PGHOST, addons_path, create_database, drop_database
+from odoo_bench import PGHOST, addons_path, create_database, drop_database, odoo_root
 
 HERE = Path(__file__).resolve().parent
 DB = os.environ.get("BENCH_DB", "bench_billing_jobs")
@@ -94,10 +94,10 @@ def serve_until_done(run_id, workers, data_dir):
     config = Path(data_dir) / "queue_job.conf"
     config.write_text(f"[queue_job]\nchannels = root:{workers},root.subscription_billing:{workers}\n")
     log = Path(data_dir) / f"server-{workers}.log"
+    # odoo-bin itself: the prefork server starts its gevent process by running its own argv[0] again.
     command = [
         sys.executable,
-        "-c",
-        "import odoo.cli; odoo.cli.main()",
+        str(odoo_root() / "odoo-bin"),
         "-c",
         str(config),
         "-d",
