@@ -5,9 +5,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from test_repository import ADDONS
 
 REPO = Path(__file__).resolve().parent.parent
-ADDONS = ["subscription_billing", "telephony_bridge", "cert_issuance"]
 
 
 def run(*args):
