@@ -3,6 +3,8 @@ from markupsafe import Markup
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools.documents import amount_in_words
+
 PIPELINE = [
     ("draft", "Draft"),
     ("invoiced", "Invoiced"),
@@ -76,6 +78,11 @@ class CertCertificateSet(models.Model):
     certificate_count = fields.Integer(compute="_compute_certificate_count", store=True)
     next_expiry_date = fields.Date(compute="_compute_next_expiry_date", store=True, index=True)
     note = fields.Html()
+    contract_date = fields.Date(
+        default=fields.Date.context_today,
+        copy=False,
+        help="The date printed on the contract.",
+    )
 
     @api.depends("product_id")
     def _compute_price_unit(self):
@@ -238,6 +245,73 @@ class CertCertificateSet(models.Model):
     # ------------------------------------------------------------------
     # Printouts
     # ------------------------------------------------------------------
+
+    def _cert_party_codes(self, partner):
+        """[(label, code)] of ``partner``'s registry code and tax id, labelled as its country calls them."""
+        _ = self.env._
+        labels = {
+            "UA": (_("EDRPOU code"), _("Individual tax number (IPN)")),
+            "PL": (_("REGON"), _("NIP")),
+            "RU": (_("OGRN"), _("INN")),
+            "IL": (_("Company number"), _("VAT ID")),
+        }.get(partner.country_id.code) or (_("Company ID"), _("Tax ID"))
+        codes = zip(labels, (partner.company_registry, partner.vat), strict=True)
+        return [(label, code) for label, code in codes if code]
+
+    def _cert_document_amounts(self):
+        """Lines and totals the contract and the act print, in the set's currency.
+
+        Once invoiced, they are the invoice's own lines and totals (VAT included), so the act
+        states what the invoice states; before, the set price with the product's taxes as the
+        customer's fiscal position maps them.
+        """
+        self.ensure_one()
+        currency = self.invoice_id.currency_id or self.currency_id
+        if self.invoice_id:
+            invoice = self.invoice_id
+            lines = [
+                {
+                    "name": line.name,
+                    "quantity": line.quantity,
+                    "price_unit": line.price_unit,
+                    "taxes": ", ".join(line.tax_ids.mapped("name")),
+                    "subtotal": line.price_subtotal,
+                }
+                for line in invoice.invoice_line_ids.filtered(lambda line: line.display_type == "product")
+            ]
+            untaxed, tax, total = invoice.amount_untaxed, invoice.amount_tax, invoice.amount_total
+        else:
+            taxes = self.product_id.taxes_id.filtered(lambda tax: tax.company_id in self.company_id.parent_ids)
+            position = (
+                self.env["account.fiscal.position"].with_company(self.company_id)._get_fiscal_position(self.partner_id)
+            )
+            taxes = position.map_tax(taxes)
+            computed = taxes.compute_all(
+                self.price_unit, currency=currency, quantity=1, product=self.product_id, partner=self.partner_id
+            )
+            untaxed, total = computed["total_excluded"], computed["total_included"]
+            tax = total - untaxed
+            lines = [
+                {
+                    "name": self.product_id.display_name,
+                    "quantity": 1,
+                    "price_unit": self.price_unit,
+                    "taxes": ", ".join(taxes.mapped("name")),
+                    "subtotal": untaxed,
+                }
+            ]
+        words = amount_in_words(total, currency.name, self.env.lang) or currency.amount_to_text(total)
+        return {"currency": currency, "lines": lines, "untaxed": untaxed, "tax": tax, "total": total, "words": words}
+
+    def _cert_bank_account(self):
+        """The company's bank account printed for payment: the sale journal's, else the company's first."""
+        self.ensure_one()
+        journal = self.invoice_id.journal_id
+        return journal.bank_account_id or self.invoice_id.partner_bank_id or self.company_id.partner_id.bank_ids[:1]
+
+    def _cert_act_date(self):
+        self.ensure_one()
+        return self.generated_date or self.closed_date or fields.Date.context_today(self)
 
     def action_print_invoice(self):
         if not self.invoice_id:

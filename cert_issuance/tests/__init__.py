@@ -7,3 +7,4 @@ from . import test_printouts
 from . import test_partner
 from . import test_vendor_check
 from . import test_xlsx_export
+from . import test_local_documents
