@@ -8,3 +8,4 @@ from . import test_partner
 from . import test_vendor_check
 from . import test_xlsx_export
 from . import test_local_documents
+from . import test_localizations

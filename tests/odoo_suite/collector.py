@@ -241,6 +241,8 @@ class OdooSuiteFile(pytest.File):
         config = configparser.ConfigParser()
         config.read(self.path, encoding="utf-8")
         addons = config["suite"]["addons"].split()
+        # Odoo Community modules installed beside the addons (localizations whose charts the tests use).
+        also = config["suite"].get("also_install", "").split()
         odoo = preflight(self.config)
         workdir = Path(tempfile.mkdtemp(prefix="odoo-suite-"))
         self.config.stash[WORKDIR] = workdir
@@ -251,7 +253,7 @@ class OdooSuiteFile(pytest.File):
         )
         run = OdooRun(odoo["odoo"], workdir, "suite").run(
             "--init",
-            ",".join(addons),
+            ",".join(addons + also),
             "--test-enable",
             "--test-tags",
             ",".join(f"/{addon}" for addon in addons),
