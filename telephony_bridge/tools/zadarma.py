@@ -197,6 +197,8 @@ def parse_event(form, tz_name, now):
         extension=internal,
         cause=DISPOSITIONS[disposition],
         recording_url=_recording(form),
+        # timed by its arrival: a late duplicate of the END must not lengthen the call
+        end_at_arrival=True,
         **common,
     )
     if disposition != "answered":
