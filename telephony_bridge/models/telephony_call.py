@@ -295,6 +295,8 @@ class TelephonyCall(models.Model):
             recording_url=data.get("recording_url"),
             answers=tuple((_parse_dt(ts), extension) for ts, extension in data.get("answers") or ()),
             transfers=tuple((_parse_dt(ts), source, target) for ts, source, target in data.get("transfers") or ()),
+            # states stored before ends timed by arrival existed: their end was reported
+            end_exact=bool(data.get("end_exact", data.get("end"))),
         )
 
     def _get_call_state(self):
@@ -319,6 +321,7 @@ class TelephonyCall(models.Model):
             "recording_url": state.recording_url,
             "answers": [[_dt(ts), extension] for ts, extension in state.answers],
             "transfers": [[_dt(ts), source, target] for ts, source, target in state.transfers],
+            "end_exact": state.end_exact,
         }
 
     @api.model

@@ -10,7 +10,7 @@ from odoo import _, api, fields, models, tools
 from odoo.addons.base.models.res_partner import _tz_get
 from odoo.exceptions import UserError, ValidationError
 
-from ..tools import call_events, phone, zadarma
+from ..tools import binotel, call_events, phone, zadarma
 from .res_users import PBX_GROUP
 
 _logger = logging.getLogger(__name__)
@@ -33,6 +33,7 @@ class WebhookConfig(NamedTuple):
     user_id: int | None = None
     tz: str | None = None
     allowed_networks: tuple = ()
+    account_id: str | None = None
 
     def check_address(self, address):
         """Return None when ``address`` may post events (allow-list), else (403, message)."""
@@ -78,6 +79,7 @@ class TelephonyPbx(models.Model):
             ("twilio", "Twilio (cloud PBX webhook)"),
             ("asterisk", "Asterisk / FreePBX (AMI)"),
             ("zadarma", "Zadarma (cloud PBX notifications)"),
+            ("binotel", "Binotel (cloud PBX webhooks)"),
         ],
         string="Type",
         required=True,
@@ -125,6 +127,10 @@ class TelephonyPbx(models.Model):
         help="Only these IP addresses or networks (CIDR, e.g. 185.45.152.40/30), separated by commas or "
         "new lines, may post events. Empty: any address, authenticated by the secret.",
     )
+    pbx_account_id = fields.Char(
+        string="PBX Account ID",
+        help="Binotel: the companyID of the account. Requests naming another account are refused.",
+    )
     # outgoing commands (click-to-dial, transfer) and AMI
     api_url = fields.Char(string="API Address", help="HTTP address of the PBX API, or host:port of Asterisk AMI.")
     api_username = fields.Char(string="API User", groups="telephony_bridge.group_telephony_bridge_manager")
@@ -160,7 +166,7 @@ class TelephonyPbx(models.Model):
 
     def _event_format(self):
         self.ensure_one()
-        return self.pbx_type if self.pbx_type in ("twilio", "zadarma") else "generic"
+        return self.pbx_type if self.pbx_type in ("twilio", "zadarma", "binotel") else "generic"
 
     @api.constrains("allowed_addresses")
     def _check_allowed_addresses(self):
@@ -171,6 +177,13 @@ class TelephonyPbx(models.Model):
                 raise ValidationError(
                     self.env._("The allowed source addresses of %(pbx)s: %(error)s", pbx=pbx.name, error=exc)
                 ) from exc
+
+    @api.constrains("pbx_type", "pbx_account_id")
+    def _check_pbx_account_id(self):
+        for pbx in self.filtered(lambda p: p.pbx_type == "binotel" and not (p.pbx_account_id or "").strip()):
+            raise ValidationError(
+                self.env._("Set the Binotel account ID (companyID) of %s: Binotel's requests name it.", pbx.name)
+            )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -228,7 +241,11 @@ class TelephonyPbx(models.Model):
             team_id=pbx.team_id.id or None,
             user_id=pbx.user_id.id if pbx.user_id.active else None,
             tz=pbx.tz or None,
-            allowed_networks=zadarma.parse_networks(pbx.allowed_addresses),
+            # Binotel signs nothing: without a list of its own, Binotel's published addresses
+            allowed_networks=zadarma.parse_networks(
+                pbx.allowed_addresses or (binotel.SOURCE_ADDRESSES if pbx.pbx_type == "binotel" else "")
+            ),
+            account_id=(pbx.pbx_account_id or "").strip() or None,
         )
 
     def _check_event_auth(self, headers, body):
@@ -249,6 +266,8 @@ class TelephonyPbx(models.Model):
         now = fields.Datetime.now()
         if config.event_format == "zadarma":
             events = [event for form in payloads for event in zadarma.parse_event(form, config.tz, now)]
+        elif config.event_format == "binotel":
+            events = [event for form in payloads for event in binotel.parse_event(form, now)]
         else:
             events = [call_events.parse_event(payload, config.event_format, now=now) for payload in payloads]
         if not events:

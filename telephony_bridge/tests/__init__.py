@@ -12,3 +12,4 @@ from . import test_statistics
 from . import test_team
 from . import test_technical_users
 from . import test_zadarma
+from . import test_binotel

@@ -179,6 +179,8 @@ class CallState:
     # (timestamp, from extension or "", to extension) of each transfer
     answers: tuple = ()
     transfers: tuple = ()
+    # the end is a time the PBX reported (not only the arrival of a hangup): it wins
+    end_exact: bool = False
 
     @property
     def start(self):
@@ -215,12 +217,16 @@ def legs(state):
     """The :class:`Leg` list of ``state``, in time order: each agent who answered,
     each transfer (its target's leg starts at the transfer, talk from their answer)."""
     items = sorted(
-        [(ts, 1, extension, None) for ts, extension in state.answers]
-        + [(ts, 0, target, source or None) for ts, source, target in state.transfers]
+        [(ts, 1, extension, "") for ts, extension in state.answers]
+        + [(ts, 0, target, source) for ts, source, target in state.transfers]
     )
     result = []
     for ts, order, extension, source in items:
         current = result[-1] if result else None
+        if order == 0 and current and (current["start"], current["extension"]) == (ts, extension):
+            # the same transfer reported twice (with and without who transferred)
+            current["transferred_from"] = current["transferred_from"] or source or None
+            continue
         if order == 1 and current and current["extension"] == extension:
             if current["answer"] is None and current["end"] is None:
                 current["answer"] = ts
@@ -279,7 +285,12 @@ def merge(state, event):
             transfer = (ts, event.transfer_from or "", event.extension)
             changes["transfers"] = tuple(sorted({*state.transfers, transfer}))
     elif event.kind == HANGUP:
-        end = _earliest(state.end, ts) if event.end_at_arrival else _latest(state.end, ts)
+        # ends the PBX reported: the latest; else ends timed by arrival: the earliest
+        if event.end_at_arrival:
+            end = state.end if state.end_exact else _earliest(state.end, ts)
+        else:
+            end = _latest(state.end, ts) if state.end_exact else ts
+            changes["end_exact"] = True
         changes["end"] = end
         if ts == end:
             cause = event.cause or CAUSE_NORMAL

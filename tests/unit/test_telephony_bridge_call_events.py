@@ -204,3 +204,18 @@ def test_hangup_timed_by_arrival_keeps_the_first_delivery():
     answer = ev(ce.ANSWERED, 10)
     assert ce.fold([answer, first, late]) == ce.fold([late, answer, first])
     assert ce.fold([answer, late, first]).talk_seconds == 120
+
+
+def test_same_transfer_reported_with_and_without_its_source_is_one_leg():
+    events = [
+        ev(ce.ANSWERED, 10, extension="101"),
+        ev(ce.TRANSFERRED, 40, extension="102"),
+        ev(ce.TRANSFERRED, 40, extension="102", transfer_from="101"),
+        ev(ce.ANSWERED, 45, extension="102"),
+        ev(ce.HANGUP, 100),
+    ]
+    legs = ce.legs(ce.fold(events))
+    assert [(leg.extension, leg.transferred_from, leg.talk_seconds) for leg in legs] == [
+        ("101", None, 30),
+        ("102", "101", 55),
+    ]
