@@ -132,6 +132,24 @@ class TelephonyPbx(models.Model):
         help="Binotel: the companyID of the account. Requests naming another account are refused.",
     )
     # outgoing commands (click-to-dial, transfer) and AMI
+    dial_format = fields.Selection(
+        [
+            (phone.DIAL_E164, "International (E.164, +4930123456)"),
+            (phone.DIAL_NATIONAL, "National (030123456), abroad with the exit prefix"),
+            (phone.DIAL_EXIT_PREFIX, "Exit prefix and country code (004930123456)"),
+        ],
+        string="Dial Numbers As",
+        required=True,
+        default=phone.DIAL_E164,
+        help="How click-to-dial writes the number for the PBX's dial plan. National: as dialled inside the "
+        "PBX's country (its default country, then the company's).",
+    )
+    dial_exit_prefix = fields.Char(
+        string="Exit Prefix",
+        default="00",
+        help="What the PBX's dial plan dials before an international number: 00 in most of Europe, "
+        "810 on some Russian exchanges, 014 or another carrier code in Israel.",
+    )
     api_url = fields.Char(string="API Address", help="HTTP address of the PBX API, or host:port of Asterisk AMI.")
     api_username = fields.Char(string="API User", groups="telephony_bridge.group_telephony_bridge_manager")
     api_password = fields.Char(string="API Password", groups="telephony_bridge.group_telephony_bridge_manager")
@@ -177,6 +195,14 @@ class TelephonyPbx(models.Model):
                 raise ValidationError(
                     self.env._("The allowed source addresses of %(pbx)s: %(error)s", pbx=pbx.name, error=exc)
                 ) from exc
+
+    @api.constrains("dial_format", "dial_exit_prefix")
+    def _check_dial_exit_prefix(self):
+        for pbx in self.filtered(lambda p: p.dial_exit_prefix and not p.dial_exit_prefix.strip().isdigit()):
+            raise ValidationError(
+                self.env._("The exit prefix of %(pbx)s must be digits only, not %(prefix)s.",
+                           pbx=pbx.name, prefix=pbx.dial_exit_prefix)
+            )  # fmt: skip
 
     @api.constrains("pbx_type", "pbx_account_id")
     def _check_pbx_account_id(self):
@@ -389,7 +415,13 @@ class TelephonyPbx(models.Model):
         e164 = phone.to_e164(number, self._region())
         if not e164:
             raise UserError(_("%s is not a phone number that can be dialed.", number or _("An empty number")))
-        return self._api_command({"action": "originate", "extension": user.telephony_extension, "number": e164})
+        digits = self._dial_string(e164)
+        return self._api_command({"action": "originate", "extension": user.telephony_extension, "number": digits})
+
+    def _dial_string(self, e164):
+        """``e164`` written as this PBX's dial plan expects it (:attr:`dial_format`)."""
+        self.ensure_one()
+        return phone.dial_string(e164, self.dial_format or phone.DIAL_E164, self._region(), self.dial_exit_prefix)
 
     def _transfer(self, pbx_call_id, extension):
         """Ask the PBX to transfer the live call ``pbx_call_id`` to ``extension``."""
