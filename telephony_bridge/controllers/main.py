@@ -3,7 +3,7 @@ import json
 import logging
 
 from odoo import SUPERUSER_ID, http
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, MissingError
 from odoo.http import request
 
 from ..tools import binotel, zadarma
@@ -157,6 +157,23 @@ class TelephonyController(http.Controller):
             return json.loads(body or b"null"), None
         except ValueError:
             return None, (400, "the body is not JSON")
+
+    @http.route("/telephony/call/<int:call_id>/recording", type="http", auth="user", methods=["GET"])
+    def call_recording(self, call_id, **kwargs):
+        """Send a user who may see the call to its recording; anyone else gets 404.
+
+        The call is read with the user's own rights (record rules: an agent's calls,
+        their teams' missed calls, all calls for managers), never as the superuser.
+        """
+        call = request.env["telephony.call"].browse(call_id)
+        try:
+            call.check_access("read")
+            url = call.recording_url
+        except (AccessError, MissingError):
+            url = None
+        if not url or not url.startswith(("https://", "http://")):
+            return request.not_found()
+        return request.redirect(url, code=302, local=False)
 
     @staticmethod
     def _authenticate_sms_provider(provider_id):

@@ -736,6 +736,14 @@ class TelephonyCall(models.Model):
             "context": {"default_phone": self.remote_e164 or self.remote_number},
         }
 
+    def action_play_recording(self):
+        """Open the recording through the addon's address, which checks that the user
+        may see this call before sending them to the PBX's file."""
+        self.ensure_one()
+        if not self.recording_url:
+            raise UserError(_("This call has no recording."))
+        return {"type": "ir.actions.act_url", "url": f"/telephony/call/{self.id}/recording", "target": "new"}
+
     def action_call_back(self):
         self.ensure_one()
         if not self.remote_e164:

@@ -131,6 +131,11 @@ class TelephonyPbx(models.Model):
         string="PBX Account ID",
         help="Binotel: the companyID of the account. Requests naming another account are refused.",
     )
+    recording_url_pattern = fields.Char(
+        string="Recording Address",
+        help="Asterisk: where a call's monitor file (MixMonitor) can be fetched, with {path} (its path under "
+        "/var/spool/asterisk/monitor/) or {file} (its name), e.g. https://pbx.example.com/monitor/{path}",
+    )
     # outgoing commands (click-to-dial, transfer) and AMI
     dial_format = fields.Selection(
         [
@@ -195,6 +200,21 @@ class TelephonyPbx(models.Model):
                 raise ValidationError(
                     self.env._("The allowed source addresses of %(pbx)s: %(error)s", pbx=pbx.name, error=exc)
                 ) from exc
+
+    @api.constrains("recording_url_pattern")
+    def _check_recording_url_pattern(self):
+        from ..tools import ami
+
+        for pbx in self.filtered("recording_url_pattern"):
+            try:
+                url = ami.recording_url(pbx.recording_url_pattern, "/var/spool/asterisk/monitor/x.wav")
+            except (KeyError, ValueError, IndexError) as exc:
+                raise ValidationError(
+                    self.env._("The recording address of %(pbx)s may hold only {path} and {file}: %(error)s",
+                               pbx=pbx.name, error=exc)
+                ) from exc  # fmt: skip
+            if not url.startswith(("https://", "http://")):
+                raise ValidationError(self.env._("The recording address of %s must start with https://.", pbx.name))
 
     @api.constrains("dial_format", "dial_exit_prefix")
     def _check_dial_exit_prefix(self):
@@ -393,7 +413,7 @@ class TelephonyPbx(models.Model):
             ami.login(sock, parser, pbx.api_username or "", pbx.api_password or "")
             sock.settimeout(None)
             _logger.info("PBX %s: logged in to AMI at %s:%s", self.name, host, port)
-            tracker = ami.AmiCallTracker()
+            tracker = ami.AmiCallTracker(recording_pattern=pbx.recording_url_pattern)
             messages = parser.take_pending()  # events that came with the login response
             while True:
                 for message in messages:

@@ -13,3 +13,4 @@ from . import test_team
 from . import test_technical_users
 from . import test_zadarma
 from . import test_binotel
+from . import test_recording

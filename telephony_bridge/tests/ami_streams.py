@@ -216,3 +216,14 @@ def parse(stream):
         if fields:
             messages.append(fields)
     return messages
+
+
+# MixMonitor started on the customer's channel of the blind-transfer call (FreePBX's
+# file naming: direction-exten-caller-date-time-uniqueid), as the VarSet event of the
+# variable MixMonitor sets (Asterisk docs, Dialplan Applications, MixMonitor:
+# "MIXMONITOR_FILENAME - Will contain the filename used to record").
+RECORDING_FILE = "/var/spool/asterisk/monitor/2026/03/02/in-100-+49301234567-20260302-101006-1772443000.20.wav"
+RECORDING_VARSET = event("VarSet", 6.5, _b_trunk, Variable="MIXMONITOR_FILENAME", Value=RECORDING_FILE).replace(
+    b"Privilege: call,all", b"Privilege: dialplan,all"
+)
+BLIND_TRANSFER_RECORDED = [*BLIND_TRANSFER[:5], RECORDING_VARSET, *BLIND_TRANSFER[5:]]

@@ -6,10 +6,12 @@ call (Newchannel, DialBegin, BridgeEnter, Hangup, grouped by ``Linkedid``) into 
 :class:`~.call_events.CallEvent` objects the webhook uses, so both feed one logic.
 """
 
+import posixpath
 import re
 import socket
 import uuid
 from datetime import datetime, timezone
+from urllib.parse import quote
 
 from . import call_events
 
@@ -31,6 +33,25 @@ ORIGINATE_REASONS = {
     "5": call_events.CAUSE_BUSY,
     "8": call_events.CAUSE_FAILED,
 }
+
+
+# MixMonitor sets this channel variable to the file it records to (AMI VarSet event)
+RECORDING_VARIABLE = "MIXMONITOR_FILENAME"
+MONITOR_DIR = "/var/spool/asterisk/monitor/"  # Asterisk's astspooldir/monitor
+
+
+def recording_url(pattern, filename):
+    """The address of the monitor file ``filename`` through ``pattern`` (``{file}``: its
+    name, ``{path}``: its path under the monitor folder), or None without a pattern."""
+    filename = (filename or "").strip()
+    if not pattern or not filename:
+        return None
+    path = filename[len(MONITOR_DIR) :] if filename.startswith(MONITOR_DIR) else posixpath.basename(filename)
+    path = posixpath.normpath(path).lstrip("/")
+    if path.startswith(".."):
+        return None
+    values = {"file": quote(posixpath.basename(path)), "path": quote(path, safe="/")}
+    return pattern.format_map(values)[:1024]
 
 
 def is_click_to_dial(call_id):
@@ -123,7 +144,8 @@ def _timestamp(message, now):
 class AmiCallTracker:
     """Map AMI channel events to call events, one call per ``Linkedid``."""
 
-    def __init__(self):
+    def __init__(self, recording_pattern=None):
+        self.recording_pattern = recording_pattern
         self.calls = {}  # linkedid -> {"direction", "origin"}
         # Linkedid of a consultation call merged by an attended transfer -> the customer's
         self.merged = {}
@@ -222,6 +244,15 @@ class AmiCallTracker:
             return []
         cause = call_events.normalize_cause(message.get("Cause"))
         return [call_events.CallEvent(call_id=linkedid, kind=call_events.HANGUP, timestamp=ts, cause=cause)]
+
+    def _on_varset(self, linkedid, message, ts):
+        """MixMonitor's file name: the call's recording, at the PBX's recording address."""
+        if message.get("Variable") != RECORDING_VARIABLE or linkedid not in self.calls:
+            return []
+        url = recording_url(self.recording_pattern, message.get("Value"))
+        if not url:
+            return []
+        return [call_events.CallEvent(call_id=linkedid, kind=call_events.RECORDED, timestamp=ts, recording_url=url)]
 
     def _on_blindtransfer(self, message, ts):
         """An agent sent the customer on to ``Extension`` (who answers, or not, later)."""

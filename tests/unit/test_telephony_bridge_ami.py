@@ -282,3 +282,28 @@ def test_failed_transfers_change_nothing():
     assert tracker.feed(dict(messages[5], Result="Fail"), NOW) == []
     attended = streams.parse(streams.ATTENDED_TRANSFER)[11]
     assert tracker.feed(dict(attended, DestType="App", DestApp="VoiceMail"), NOW) == []
+
+
+def test_recording_url_from_the_monitor_file():
+    pattern = "https://pbx.example.com/monitor/{path}"
+    url = ami.recording_url(pattern, "/var/spool/asterisk/monitor/2026/03/02/in-100-+4930123-1.wav")
+    assert url == "https://pbx.example.com/monitor/2026/03/02/in-100-%2B4930123-1.wav"
+    assert ami.recording_url("https://pbx/r?f={file}", "/elsewhere/out-1.wav") == "https://pbx/r?f=out-1.wav"
+    assert ami.recording_url(None, "/var/spool/asterisk/monitor/x.wav") is None
+    assert ami.recording_url(pattern, "") is None
+
+
+def test_mixmonitor_file_name_becomes_the_calls_recording():
+    streams = _streams()
+    tracker = ami.AmiCallTracker(recording_pattern="https://pbx.example.com/monitor/{path}")
+    events = [e for m in streams.parse(streams.BLIND_TRANSFER_RECORDED) for e in tracker.feed(m, NOW)]
+    state = ce.fold(events)
+    assert state.recording_url == (
+        "https://pbx.example.com/monitor/2026/03/02/in-100-%2B49301234567-20260302-101006-1772443000.20.wav"
+    )
+    assert (state.talk_seconds, state.transferred) == (185, True)
+    plain = ami.AmiCallTracker()
+    assert (
+        ce.fold(e for m in streams.parse(streams.BLIND_TRANSFER_RECORDED) for e in plain.feed(m, NOW)).recording_url
+        is None
+    )
