@@ -3,7 +3,7 @@ import json
 import logging
 
 from odoo import SUPERUSER_ID, http
-from odoo.exceptions import AccessError, MissingError
+from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
 
 from ..tools import binotel, zadarma
@@ -173,6 +173,10 @@ class TelephonyController(http.Controller):
             url = None
         if not url or not url.startswith(("https://", "http://")):
             return request.not_found()
+        try:
+            url = call.pbx_id._recording_link(url)  # Zadarma: a temporary link from its API
+        except UserError as exc:
+            return _text(502, str(exc))
         return request.redirect(url, code=302, local=False)
 
     @staticmethod

@@ -2,6 +2,7 @@ from odoo.tests import tagged
 
 from . import ami_streams
 from .common import TelephonyHttpCase
+from .fake_server import FakeHttpServer
 from .test_ami import FakeAmiServer
 
 
@@ -47,6 +48,32 @@ class TestCallRecording(TelephonyHttpCase):
         response = self.url_open(f"/telephony/call/{call.id}/recording", allow_redirects=False)
         self.assertEqual(response.status_code, 303)
         self.assertIn("/web/login", response.headers["Location"])
+
+    def test_zadarma_recording_through_a_temporary_link_from_its_api(self):
+        stored = "https://api.zadarma.com/v1/pbx/record/request/?call_id=1772442000.4242"
+        self.event("ringing", 0, "zd-1", direction="inbound", extension="101", **{"from": "030 1234567"})
+        self.event("answered", 5, "zd-1", extension="101")
+        call = self.event("hangup", 65, "zd-1", recording_url=stored)
+        link = "https://api.zadarma.com/v1/pbx/record/download/NDI0Mg/1772442000.4242.mp3"
+        answer = {"status": "success", "link": link, "lifetime_till": "2026-03-05 10:01:05"}
+        with FakeHttpServer(lambda request: (200, answer)) as server:
+            self.pbx.write(
+                {"pbx_type": "zadarma", "api_url": server.url, "api_username": "api-key-1", "api_password": "zd-s3cret"}
+            )
+            self.assertPlays(call, "tel_agent", link)
+            self.authenticate("tel_colleague", "tel_colleague")
+            refused = self.url_open(f"/telephony/call/{call.id}/recording", allow_redirects=False)
+        self.assertEqual(refused.status_code, 404)
+        self.assertEqual(len(server.requests), 1, "the API is asked for the allowed user only")
+        request = server.requests[0]
+        self.assertEqual(request["path"], "/v1/pbx/record/request/?call_id=1772442000.4242&format=json")
+        self.assertTrue(request["headers"]["Authorization"].startswith("api-key-1:"))
+        with FakeHttpServer(lambda request: (401, {"status": "error", "message": "Not authorized"})) as server:
+            self.pbx.api_url = server.url
+            self.authenticate("tel_agent", "tel_agent")
+            failed = self.url_open(f"/telephony/call/{call.id}/recording", allow_redirects=False)
+        self.assertEqual(failed.status_code, 502)
+        self.assertIn("did not give the recording: Not authorized", failed.text)
 
     def assertPlays(self, call, login, url):
         self.authenticate(login, login)
