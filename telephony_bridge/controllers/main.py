@@ -3,10 +3,10 @@ import json
 import logging
 
 from odoo import SUPERUSER_ID, http
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
 
-from ..tools import zadarma
+from ..tools import binotel, zadarma
 
 _logger = logging.getLogger(__name__)
 
@@ -44,8 +44,8 @@ class TelephonyController(http.Controller):
         events are folded into their calls.
         """
         config = request.env(user=SUPERUSER_ID)["telephony.pbx"]._webhook_config(pbx_id)
-        if config and config.event_format == "zadarma":
-            return self._zadarma_event(config, pbx_id)
+        if config and config.event_format in ("zadarma", "binotel"):
+            return getattr(self, f"_{config.event_format}_event")(config, pbx_id)
         payload, error = self._read_event_request(config)
         if error:
             return _json(error[0], error=error[1])
@@ -84,6 +84,43 @@ class TelephonyController(http.Controller):
             return _json(400 if isinstance(exc, ValueError) else 403, error=str(exc))
         return _text(200)
 
+    def _binotel_event(self, config, pbx_id):
+        """A Binotel webhook request (form-encoded, from Binotel's addresses).
+
+        Binotel signs nothing: a request is accepted from the PBX's allowed addresses
+        (Binotel's published ones by default) naming the PBX's Binotel account
+        (``companyID``). Accepted requests, call events or not, are answered
+        ``{"status": "success"}``, which stops Binotel from sending them again.
+        """
+        form, denied = self._read_binotel_request(config)
+        if not denied and form.get("requestType") in binotel.CALL_REQUESTS:
+            env = request.env(user=config.user_id, su=False, context={"allowed_company_ids": [config.company_id]})
+            try:
+                env["telephony.pbx"].browse(pbx_id)._process_event_payloads([form])
+            except (ValueError, AccessError) as exc:
+                request.env.cr.rollback()
+                denied = (400 if isinstance(exc, ValueError) else 403, str(exc))
+        if denied:
+            return request.make_json_response({"status": "error", "error": denied[1]}, status=denied[0])
+        return request.make_json_response({"status": "success"})
+
+    @staticmethod
+    def _read_binotel_request(config):
+        """(the request's form, None) or (None, (status, message))."""
+        httprequest = request.httprequest
+        if httprequest.method != "POST":
+            return None, (405, "send events with POST")
+        denied = config.check_address(httprequest.remote_addr)
+        if not denied and (httprequest.content_length or 0) > MAX_BODY:
+            denied = (413, "body too large")
+        if not denied and not config.user_id:
+            denied = (503, "the PBX has no active technical user")
+        if denied:
+            return None, denied
+        form = httprequest.form.to_dict()  # the body, already read by the framework
+        denied = binotel.check_company(form, config.account_id)
+        return (None, denied) if denied else (form, None)
+
     @staticmethod
     def _read_zadarma_request(config):
         """(the notification's form, None) or (None, the answer to send at once)."""
@@ -120,6 +157,27 @@ class TelephonyController(http.Controller):
             return json.loads(body or b"null"), None
         except ValueError:
             return None, (400, "the body is not JSON")
+
+    @http.route("/telephony/call/<int:call_id>/recording", type="http", auth="user", methods=["GET"])
+    def call_recording(self, call_id, **kwargs):
+        """Send a user who may see the call to its recording; anyone else gets 404.
+
+        The call is read with the user's own rights (record rules: an agent's calls,
+        their teams' missed calls, all calls for managers), never as the superuser.
+        """
+        call = request.env["telephony.call"].browse(call_id)
+        try:
+            call.check_access("read")
+            url = call.recording_url
+        except (AccessError, MissingError):
+            url = None
+        if not url or not url.startswith(("https://", "http://")):
+            return request.not_found()
+        try:
+            url = call.pbx_id._recording_link(url)  # Zadarma: a temporary link from its API
+        except UserError as exc:
+            return _text(502, str(exc))
+        return request.redirect(url, code=302, local=False)
 
     @staticmethod
     def _authenticate_sms_provider(provider_id):

@@ -6,6 +6,7 @@ from . import res_users
 from . import telephony_team
 from . import telephony_pbx
 from . import telephony_call
+from . import telephony_call_leg
 from . import telephony_sms_provider
 from . import sms_sms
 from . import sms_tracker

@@ -48,9 +48,11 @@ class ResPartner(models.Model):
         return result
 
     def _telephony_region(self):
-        """Default country (ISO code) used to read this partner's national numbers."""
+        """Country (ISO code) used to read this partner's national numbers: the
+        partner's own (a Berlin ``030 ...`` of a German customer is German wherever the
+        company is), else the company's telephony country, else the company's country."""
         company = self.company_id or self.env.company
-        country = company.telephony_default_country_id or company.country_id or self.country_id
+        country = self.country_id or company.telephony_default_country_id or company.country_id
         return country.code
 
     @api.depends("phone", "mobile", "company_id", "country_id")

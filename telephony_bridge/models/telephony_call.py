@@ -44,6 +44,7 @@ STATE_COLUMNS = (
     "extension",
     "partner_id",
     "agent_id",
+    "first_agent_id",
     "team_id",
 )
 # What folding an event reads of the call's row, besides its id.
@@ -84,6 +85,26 @@ _SELECT_LOCKED = (
     f"SELECT id, {', '.join(_LOCKED_COLUMNS)} FROM telephony_call"
     " WHERE pbx_id = %s AND pbx_call_id = %s AND company_id = %s FOR UPDATE"
 )
+_DELETE_MERGED = "DELETE FROM telephony_call WHERE pbx_id = %s AND pbx_call_id = %s AND company_id = %s RETURNING id"
+_LEG_COLUMNS = (
+    "sequence",
+    "extension",
+    "agent_id",
+    "transferred_from_extension",
+    "transferred_from_id",
+    "start_date",
+    "answer_date",
+    "end_date",
+    "talk_seconds",
+    "talk_minutes",
+)
+_DELETE_LEGS = "DELETE FROM telephony_call_leg WHERE call_id = %s AND company_id = %s"
+_INSERT_LEG = f"""
+    INSERT INTO telephony_call_leg
+           (call_id, company_id, create_uid, write_uid, create_date, write_date, {", ".join(_LEG_COLUMNS)})
+    VALUES (%s, %s, %s, %s, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC',
+            {", ".join(["%s"] * len(_LEG_COLUMNS))})
+"""
 _UPDATE_STATE = (
     "UPDATE telephony_call SET "
     + ", ".join(f'"{column}" = %s' for column in STATE_COLUMNS)
@@ -142,7 +163,15 @@ class TelephonyCall(models.Model):
     )
     matched_partner_count = fields.Integer(compute="_compute_matched_partner_ids")
     extension = fields.Char()
-    agent_id = fields.Many2one("res.users", index="btree_not_null")
+    agent_id = fields.Many2one(
+        "res.users",
+        index="btree_not_null",
+        help="The agent who had the call last: the final one of a transferred call.",
+    )
+    first_agent_id = fields.Many2one(
+        "res.users", string="First Answered By", index="btree_not_null", help="The agent who answered the call first."
+    )
+    leg_ids = fields.One2many("telephony.call.leg", "call_id", string="Legs")
     team_id = fields.Many2one(
         "telephony.team",
         help="The team of the agent the call rang, or the PBX's default team: its members see the call if missed.",
@@ -264,6 +293,10 @@ class TelephonyCall(models.Model):
             extension_key=(_parse_dt(key[0]), key[1], key[2]) if key else None,
             transferred=bool(data.get("transferred")),
             recording_url=data.get("recording_url"),
+            answers=tuple((_parse_dt(ts), extension) for ts, extension in data.get("answers") or ()),
+            transfers=tuple((_parse_dt(ts), source, target) for ts, source, target in data.get("transfers") or ()),
+            # states stored before ends timed by arrival existed: their end was reported
+            end_exact=bool(data.get("end_exact", data.get("end"))),
         )
 
     def _get_call_state(self):
@@ -286,6 +319,9 @@ class TelephonyCall(models.Model):
             "extension_key": [_dt(key[0]), key[1], key[2]] if key else None,
             "transferred": state.transferred,
             "recording_url": state.recording_url,
+            "answers": [[_dt(ts), extension] for ts, extension in state.answers],
+            "transfers": [[_dt(ts), source, target] for ts, source, target in state.transfers],
+            "end_exact": state.end_exact,
         }
 
     @api.model
@@ -295,7 +331,13 @@ class TelephonyCall(models.Model):
         direction = state.direction or "inbound"
         remote = state.caller if direction == "inbound" else state.callee
         number = phone.normalize(remote, config.region)
-        extension = state.extension or (state.caller if direction == "outbound" else None)
+        answered_by = [leg.extension for leg in call_events.legs(state) if leg.answer]
+        # the final agent is the last who answered; before anyone did, the one it rings
+        extension = (
+            (answered_by[-1] if answered_by else None)
+            or state.extension
+            or (state.caller if direction == "outbound" else None)
+        )
         call_state = state.state
         vals = {
             "event_state": PsycopgJson(self._serialize_call_state(state)),
@@ -315,7 +357,7 @@ class TelephonyCall(models.Model):
             "answered_rate": 100.0 if call_state == "answered" else 0.0,
             "missed_rate": 100.0 if call_state == "missed" else 0.0,
             "hangup_cause": state.cause,
-            "transferred": state.transferred,
+            "transferred": state.transferred or len(set(answered_by)) > 1,
             "recording_url": state.recording_url,
             "extension": extension,
             "partner_id": row["partner_id"],
@@ -330,6 +372,10 @@ class TelephonyCall(models.Model):
             vals["team_id"] = team_id or config.team_id
         else:
             vals["team_id"] = row["team_id"] or (None if row["agent_id"] else config.team_id)
+        if answered_by:
+            vals["first_agent_id"] = self._agent_ids(answered_by[0], config.company_id)[0] or None
+        else:
+            vals["first_agent_id"] = vals["agent_id"] if call_state == "answered" else None
         return vals
 
     @api.model
@@ -428,6 +474,12 @@ class TelephonyCall(models.Model):
         nothing and writes nothing.
         """
         self.flush_model(_LOCKED_COLUMNS)  # what an earlier event of a batch changed through the ORM
+        if event.kind == call_events.MERGED:
+            # a consultation call an attended transfer merged into the customer's call
+            # (event.merged_into, which records the transfer): no call of its own
+            self.env.cr.execute(_DELETE_MERGED, [config.id, event.call_id, config.company_id])
+            self.browse([call_id for (call_id,) in self.env.cr.fetchall()]).invalidate_recordset()
+            return None, None
         if event.kind == call_events.RINGING:
             new = call_events.merge(None, event)
             vals = self._state_values(config, new, _NEW_ROW)
@@ -446,6 +498,10 @@ class TelephonyCall(models.Model):
         )
         call = self.browse(row["id"])
         call.invalidate_recordset([*STATE_COLUMNS, "write_uid", "write_date"])
+        old_legs = self._leg_rows(old, row["extension"], config.company_id) if old else []
+        new_legs = self._leg_rows(new, vals["extension"], config.company_id)
+        if new_legs != old_legs:
+            call._write_legs(config, new_legs)
         dependencies = []
         if row["callback_call_id"] and (old.start if old else None) != new.start:
             dependencies.append("start_date")
@@ -455,6 +511,42 @@ class TelephonyCall(models.Model):
             call.modified(dependencies)  # the callback delay of the calls concerned
         call._after_event(config, event, old, new, vals)
         return row["id"], new.state
+
+    @api.model
+    def _leg_rows(self, state, extension, company_id):
+        """Values of the legs of a call in ``state`` (columns _LEG_COLUMNS); an answered
+        call nobody's answer was reported for is one leg of its agent at ``extension``."""
+        legs = call_events.legs(state)
+        if not legs and state.answer and extension:
+            legs = [call_events.Leg(extension=extension, start=state.answer, answer=state.answer, end=state.end)]
+        rows = []
+        for sequence, leg in enumerate(legs, 1):
+            source = leg.transferred_from
+            rows.append(
+                (
+                    sequence,
+                    leg.extension,
+                    self._agent_ids(leg.extension, company_id)[0] or None,
+                    source,
+                    (self._agent_ids(source, company_id)[0] or None) if source else None,
+                    leg.start,
+                    leg.answer,
+                    leg.end,
+                    leg.talk_seconds,
+                    round(leg.talk_seconds / 60.0, 2),
+                )
+            )
+        return rows
+
+    def _write_legs(self, config, rows):
+        """Replace the legs of this call by ``rows`` (as the PBX's technical user)."""
+        self.ensure_one()
+        cr = self.env.cr
+        cr.execute(_DELETE_LEGS, [self.id, config.company_id])
+        for values in rows:
+            cr.execute(_INSERT_LEG, [self.id, config.company_id, self.env.uid, self.env.uid, *values])
+        self.env["telephony.call.leg"].invalidate_model()
+        self.invalidate_recordset(["leg_ids"])
 
     def _insert_call(self, config, pbx_call_id, vals):
         """Insert the call with ``vals``; return its id, or None when the call exists already."""
@@ -643,6 +735,14 @@ class TelephonyCall(models.Model):
             "target": "new",
             "context": {"default_phone": self.remote_e164 or self.remote_number},
         }
+
+    def action_play_recording(self):
+        """Open the recording through the addon's address, which checks that the user
+        may see this call before sending them to the PBX's file."""
+        self.ensure_one()
+        if not self.recording_url:
+            raise UserError(_("This call has no recording."))
+        return {"type": "ir.actions.act_url", "url": f"/telephony/call/{self.id}/recording", "target": "new"}
 
     def action_call_back(self):
         self.ensure_one()

@@ -10,7 +10,7 @@ from odoo import _, api, fields, models, tools
 from odoo.addons.base.models.res_partner import _tz_get
 from odoo.exceptions import UserError, ValidationError
 
-from ..tools import call_events, phone, zadarma
+from ..tools import binotel, call_events, phone, zadarma
 from .res_users import PBX_GROUP
 
 _logger = logging.getLogger(__name__)
@@ -33,6 +33,7 @@ class WebhookConfig(NamedTuple):
     user_id: int | None = None
     tz: str | None = None
     allowed_networks: tuple = ()
+    account_id: str | None = None
 
     def check_address(self, address):
         """Return None when ``address`` may post events (allow-list), else (403, message)."""
@@ -78,6 +79,7 @@ class TelephonyPbx(models.Model):
             ("twilio", "Twilio (cloud PBX webhook)"),
             ("asterisk", "Asterisk / FreePBX (AMI)"),
             ("zadarma", "Zadarma (cloud PBX notifications)"),
+            ("binotel", "Binotel (cloud PBX webhooks)"),
         ],
         string="Type",
         required=True,
@@ -125,7 +127,34 @@ class TelephonyPbx(models.Model):
         help="Only these IP addresses or networks (CIDR, e.g. 185.45.152.40/30), separated by commas or "
         "new lines, may post events. Empty: any address, authenticated by the secret.",
     )
+    pbx_account_id = fields.Char(
+        string="PBX Account ID",
+        help="Binotel: the companyID of the account. Requests naming another account are refused.",
+    )
+    recording_url_pattern = fields.Char(
+        string="Recording Address",
+        help="Asterisk: where a call's monitor file (MixMonitor) can be fetched, with {path} (its path under "
+        "/var/spool/asterisk/monitor/) or {file} (its name), e.g. https://pbx.example.com/monitor/{path}",
+    )
     # outgoing commands (click-to-dial, transfer) and AMI
+    dial_format = fields.Selection(
+        [
+            (phone.DIAL_E164, "International (E.164, +4930123456)"),
+            (phone.DIAL_NATIONAL, "National (030123456), abroad with the exit prefix"),
+            (phone.DIAL_EXIT_PREFIX, "Exit prefix and country code (004930123456)"),
+        ],
+        string="Dial Numbers As",
+        required=True,
+        default=phone.DIAL_E164,
+        help="How click-to-dial writes the number for the PBX's dial plan. National: as dialled inside the "
+        "PBX's country (its default country, then the company's).",
+    )
+    dial_exit_prefix = fields.Char(
+        string="Exit Prefix",
+        default="00",
+        help="What the PBX's dial plan dials before an international number: 00 in most of Europe, "
+        "810 on some Russian exchanges, 014 or another carrier code in Israel.",
+    )
     api_url = fields.Char(string="API Address", help="HTTP address of the PBX API, or host:port of Asterisk AMI.")
     api_username = fields.Char(string="API User", groups="telephony_bridge.group_telephony_bridge_manager")
     api_password = fields.Char(string="API Password", groups="telephony_bridge.group_telephony_bridge_manager")
@@ -160,7 +189,7 @@ class TelephonyPbx(models.Model):
 
     def _event_format(self):
         self.ensure_one()
-        return self.pbx_type if self.pbx_type in ("twilio", "zadarma") else "generic"
+        return self.pbx_type if self.pbx_type in ("twilio", "zadarma", "binotel") else "generic"
 
     @api.constrains("allowed_addresses")
     def _check_allowed_addresses(self):
@@ -171,6 +200,36 @@ class TelephonyPbx(models.Model):
                 raise ValidationError(
                     self.env._("The allowed source addresses of %(pbx)s: %(error)s", pbx=pbx.name, error=exc)
                 ) from exc
+
+    @api.constrains("recording_url_pattern")
+    def _check_recording_url_pattern(self):
+        from ..tools import ami
+
+        for pbx in self.filtered("recording_url_pattern"):
+            try:
+                url = ami.recording_url(pbx.recording_url_pattern, "/var/spool/asterisk/monitor/x.wav")
+            except (KeyError, ValueError, IndexError) as exc:
+                raise ValidationError(
+                    self.env._("The recording address of %(pbx)s may hold only {path} and {file}: %(error)s",
+                               pbx=pbx.name, error=exc)
+                ) from exc  # fmt: skip
+            if not url.startswith(("https://", "http://")):
+                raise ValidationError(self.env._("The recording address of %s must start with https://.", pbx.name))
+
+    @api.constrains("dial_format", "dial_exit_prefix")
+    def _check_dial_exit_prefix(self):
+        for pbx in self.filtered(lambda p: p.dial_exit_prefix and not p.dial_exit_prefix.strip().isdigit()):
+            raise ValidationError(
+                self.env._("The exit prefix of %(pbx)s must be digits only, not %(prefix)s.",
+                           pbx=pbx.name, prefix=pbx.dial_exit_prefix)
+            )  # fmt: skip
+
+    @api.constrains("pbx_type", "pbx_account_id")
+    def _check_pbx_account_id(self):
+        for pbx in self.filtered(lambda p: p.pbx_type == "binotel" and not (p.pbx_account_id or "").strip()):
+            raise ValidationError(
+                self.env._("Set the Binotel account ID (companyID) of %s: Binotel's requests name it.", pbx.name)
+            )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -228,7 +287,11 @@ class TelephonyPbx(models.Model):
             team_id=pbx.team_id.id or None,
             user_id=pbx.user_id.id if pbx.user_id.active else None,
             tz=pbx.tz or None,
-            allowed_networks=zadarma.parse_networks(pbx.allowed_addresses),
+            # Binotel signs nothing: without a list of its own, Binotel's published addresses
+            allowed_networks=zadarma.parse_networks(
+                pbx.allowed_addresses or (binotel.SOURCE_ADDRESSES if pbx.pbx_type == "binotel" else "")
+            ),
+            account_id=(pbx.pbx_account_id or "").strip() or None,
         )
 
     def _check_event_auth(self, headers, body):
@@ -249,6 +312,8 @@ class TelephonyPbx(models.Model):
         now = fields.Datetime.now()
         if config.event_format == "zadarma":
             events = [event for form in payloads for event in zadarma.parse_event(form, config.tz, now)]
+        elif config.event_format == "binotel":
+            events = [event for form in payloads for event in binotel.parse_event(form, now)]
         else:
             events = [call_events.parse_event(payload, config.event_format, now=now) for payload in payloads]
         if not events:
@@ -348,7 +413,7 @@ class TelephonyPbx(models.Model):
             ami.login(sock, parser, pbx.api_username or "", pbx.api_password or "")
             sock.settimeout(None)
             _logger.info("PBX %s: logged in to AMI at %s:%s", self.name, host, port)
-            tracker = ami.AmiCallTracker()
+            tracker = ami.AmiCallTracker(recording_pattern=pbx.recording_url_pattern)
             messages = parser.take_pending()  # events that came with the login response
             while True:
                 for message in messages:
@@ -361,6 +426,35 @@ class TelephonyPbx(models.Model):
                 messages = parser.feed(data)
         return handled
 
+    def _recording_link(self, url):
+        """A link the browser can play for the recording stored as ``url``: Zadarma's
+        recording request is made to its API with the PBX's API key (a temporary link
+        comes back); other addresses are links already. Raises UserError."""
+        self.ensure_one()
+        pbx = self.sudo()  # the API key: asked only once the user's access to the call is checked
+        request_ = zadarma.recording_request(url, pbx.api_username or "", pbx.api_password or "", pbx.api_url)
+        if self.pbx_type != "zadarma" or not request_:
+            return url
+        address, headers = request_
+        try:
+            response = requests.get(address, headers=headers, timeout=10)
+            answer = response.json()
+        except (requests.RequestException, ValueError) as exc:
+            raise UserError(
+                _("The PBX %(name)s did not give the recording: %(error)s", name=self.name, error=exc)
+            ) from exc
+        link = answer.get("link") if isinstance(answer, dict) and answer.get("status") == "success" else None
+        if not link:
+            message = answer.get("message") if isinstance(answer, dict) else None
+            raise UserError(
+                _(
+                    "The PBX %(name)s did not give the recording: %(error)s",
+                    name=self.name,
+                    error=message or response.status_code,
+                )
+            )
+        return link
+
     def _dial(self, number, user=None):
         """Ask the PBX to ring ``user``'s extension, then connect it to ``number``."""
         self.ensure_one()
@@ -370,7 +464,13 @@ class TelephonyPbx(models.Model):
         e164 = phone.to_e164(number, self._region())
         if not e164:
             raise UserError(_("%s is not a phone number that can be dialed.", number or _("An empty number")))
-        return self._api_command({"action": "originate", "extension": user.telephony_extension, "number": e164})
+        digits = self._dial_string(e164)
+        return self._api_command({"action": "originate", "extension": user.telephony_extension, "number": digits})
+
+    def _dial_string(self, e164):
+        """``e164`` written as this PBX's dial plan expects it (:attr:`dial_format`)."""
+        self.ensure_one()
+        return phone.dial_string(e164, self.dial_format or phone.DIAL_E164, self._region(), self.dial_exit_prefix)
 
     def _transfer(self, pbx_call_id, extension):
         """Ask the PBX to transfer the live call ``pbx_call_id`` to ``extension``."""

@@ -12,3 +12,5 @@ from . import test_statistics
 from . import test_team
 from . import test_technical_users
 from . import test_zadarma
+from . import test_binotel
+from . import test_recording

@@ -1,12 +1,14 @@
 import json
 import socket
 import threading
+from datetime import timedelta
 
 from odoo.addons.telephony_bridge.tools import ami
 from odoo.tests import tagged
 from odoo.tools.safe_eval import safe_eval
 
-from .common import TelephonyCase
+from . import ami_streams
+from .common import T0, TelephonyCase
 
 BANNER = b"Asterisk Call Manager/9.0.0\r\n"
 
@@ -194,3 +196,109 @@ class TestAmiClickToDial(TelephonyCase):
     def test_originate_carries_its_call_id(self):
         _action, fields = ami.command_fields({"action": "originate", "extension": "101", "number": "+49301234567"})
         self.assertTrue(fields["ChannelId"].startswith(ami.CLICK_TO_DIAL_PREFIX))
+
+
+@tagged("post_install", "-at_install")
+class TestAmiTransfers(TelephonyCase):
+    """Blind and attended transfers and a queue call, in Asterisk 20's AMI events."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.pbx.write({"pbx_type": "asterisk", "api_username": "odoo", "api_password": "ami-secret"})
+
+    def listen(self, *streams):
+        for stream in streams:
+            with FakeAmiServer(events=stream) as server:
+                self.pbx.api_url = server.address
+                self.pbx._ami_listen(timeout=5)
+        return self.env["telephony.call"].search([("pbx_id", "=", self.pbx.id)])
+
+    def assertCallSeen(self, call, user, **expected):
+        """The call as ``user`` reads it in the call form."""
+        seen = call.with_user(user)
+        self.assertEqual({name: seen[name] for name in expected}, expected)
+
+    def legs(self, call, user):
+        return [
+            (leg.agent_id, leg.transferred_from_id, leg.talk_seconds)
+            for leg in call.with_user(user).leg_ids.sorted("sequence")
+        ]
+
+    def test_blind_transfer(self):
+        call = self.listen(ami_streams.BLIND_TRANSFER)
+        self.assertEqual(call.pbx_call_id, ami_streams.BLIND)
+        self.assertCallSeen(
+            call,
+            self.colleague,
+            direction="inbound",
+            remote_e164="+49301234567",
+            partner_id=self.customer,
+            first_agent_id=self.agent,
+            agent_id=self.colleague,
+            ring_seconds=6,
+            talk_seconds=185,
+            state="answered",
+            transferred=True,
+        )
+        self.assertEqual(
+            self.legs(call, self.colleague),
+            [(self.agent, self.env["res.users"], 60), (self.colleague, self.agent, 120)],
+        )
+        # the first agent still finds the call they answered, with their own part of it
+        self.assertEqual(call.with_user(self.agent).search([("pbx_id", "=", self.pbx.id)]), call)
+        self.assertEqual(call.leg_ids[1].start_date, T0 + timedelta(seconds=1066))
+
+    def test_attended_transfer_makes_one_customer_call(self):
+        calls = self.listen(ami_streams.ATTENDED_TRANSFER)
+        self.assertEqual(calls.mapped("pbx_call_id"), [ami_streams.ATTENDED], "the consultation call is merged")
+        self.assertCallSeen(
+            calls,
+            self.manager,
+            direction="inbound",
+            remote_e164="+491715550101",
+            partner_id=self.contact,
+            first_agent_id=self.agent,
+            agent_id=self.colleague,
+            ring_seconds=5,
+            talk_seconds=245,
+            state="answered",
+            transferred=True,
+        )
+        self.assertEqual(
+            self.legs(calls, self.manager),
+            [(self.agent, self.env["res.users"], 65), (self.colleague, self.agent, 180)],
+        )
+
+    def test_queue_call_and_replays(self):
+        calls = self.listen(ami_streams.QUEUE_CALL, ami_streams.QUEUE_CALL, ami_streams.ATTENDED_TRANSFER,
+                            ami_streams.ATTENDED_TRANSFER)  # fmt: skip
+        self.assertEqual(len(calls), 2, "replayed streams change nothing")
+        queued = calls.filtered(lambda c: c.pbx_call_id == ami_streams.QUEUED)
+        self.assertCallSeen(
+            queued,
+            self.agent,
+            direction="inbound",
+            remote_e164="+49301234567",
+            partner_id=self.customer,
+            first_agent_id=self.agent,
+            agent_id=self.agent,
+            ring_seconds=12,
+            talk_seconds=90,
+            state="answered",
+            transferred=False,
+        )
+        self.assertEqual(self.legs(queued, self.agent), [(self.agent, self.env["res.users"], 90)])
+
+    def test_statistics_credit_each_agent_with_their_own_talk_time(self):
+        self.listen(ami_streams.BLIND_TRANSFER, ami_streams.ATTENDED_TRANSFER, ami_streams.QUEUE_CALL)
+        Leg = self.env["telephony.call.leg"]
+        per_agent = dict(
+            Leg.with_user(self.manager)._read_group(
+                [("call_id.pbx_id", "=", self.pbx.id)], ["agent_id"], ["talk_seconds:sum"]
+            )
+        )
+        self.assertEqual(per_agent, {self.agent: 60 + 65 + 90, self.colleague: 120 + 180})
+        # the colleague sees the legs of the calls they had, not the queue call only Anna had
+        seen = Leg.with_user(self.colleague).search([("call_id.pbx_id", "=", self.pbx.id)])
+        self.assertEqual(sorted(seen.mapped("talk_seconds")), [60, 65, 120, 180])

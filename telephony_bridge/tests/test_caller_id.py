@@ -11,6 +11,21 @@ class TestCallerId(TelephonyCase):
         self.customer.phone = "0049 40 555 1234"
         self.assertEqual(self.customer.phone_e164, "+49405551234")
 
+    def test_national_numbers_read_with_the_partners_own_country_first(self):
+        """A company based in New York: its German customer's Berlin 030 number is German."""
+        self.company.telephony_default_country_id = self.env.ref("base.us")
+        Partner = self.env["res.partner"]
+        berlin = Partner.create(
+            {"name": "Kanzlei Weber", "phone": "030 1234567", "country_id": self.env.ref("base.de").id}
+        )
+        local = Partner.create({"name": "Deli on 5th", "phone": "(212) 555-0123"})
+        self.assertEqual(berlin.phone_e164, "+49301234567", "not the North American +1 030...")
+        self.assertEqual(local.phone_e164, "+12125550123", "no country of its own: the company's")
+        local.country_id = self.env.ref("base.ua")
+        local.phone = "044 123 4567"
+        self.assertEqual(local.phone_e164, "+380441234567")
+        self.assertIn(berlin, Partner.with_user(self.agent)._telephony_find_by_number("+49 30 1234567"))
+
     def test_every_written_form_finds_the_partner(self):
         Partner = self.env["res.partner"]
         for raw in ("030 1234567", "+49 30 1234567", "0049301234567", "(030) 123-45-67", "+49-30-1234567"):

@@ -1,6 +1,6 @@
 import base64
 
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -24,6 +24,22 @@ class TestClickToDial(TelephonyCase):
         self.assertEqual(request["json"], {"action": "originate", "extension": "101", "number": "+49301234567"})
         self.assertEqual(request["headers"]["Authorization"], "Basic " + base64.b64encode(b"odoo:pbx-pass").decode())
         self.assertEqual(action["params"]["message"], "Your phone rings: pick it up to call 030 1234567.")
+
+    def test_number_dialled_as_the_dial_plan_expects(self):
+        self.pbx.dial_format = "national"
+        with FakeHttpServer() as server:
+            self.pbx.api_url = server.url
+            pbx = self.env["telephony.pbx"].with_user(self.agent)
+            for number in ("+49 30 1234567", "+380 44 123 4567"):
+                pbx.action_dial_number(number)
+            self.pbx.write({"dial_format": "exit_prefix", "dial_exit_prefix": "810"})
+            pbx.action_dial_number("030 1234567")
+        self.assertEqual(
+            [request["json"]["number"] for request in server.requests],
+            ["0301234567", "00380441234567", "81049301234567"],
+        )
+        with self.assertRaisesRegex(ValidationError, "must be digits only"):
+            self.pbx.dial_exit_prefix = "+00"
 
     def test_call_back_a_missed_call(self):
         self.event("ringing", 0, "m1", direction="inbound", **{"from": "0171 5550101"})

@@ -129,6 +129,22 @@ class TestZadarmaEndpoint(TelephonyHttpCase):
             state="answered",
         )
 
+    def test_late_duplicate_end_keeps_the_talk_time(self):
+        """Zadarma retries an END it got no answer to: the copy arrives minutes later."""
+        self.deliver((zr.start(), 0), (zr.answer("101"), 8), (zr.end("answered", 120), 128))
+        self.deliver((zr.end("answered", 120), 428))
+        self.assertCall(
+            self.call(),
+            agent_id=self.agent,
+            first_agent_id=self.agent,
+            ring_seconds=8,
+            talk_seconds=120,
+            end_date=T0 + timedelta(seconds=128),
+            state="answered",
+            transferred=False,
+        )
+        self.assertEqual(self.call().leg_ids.mapped("talk_seconds"), [120])
+
     def test_recording_link_stored(self):
         self.deliver((zr.start(), 0), (zr.end("answered", 60), 70), (zr.record("1772442000.4242"), 120))
         self.assertCall(

@@ -6,10 +6,12 @@ call (Newchannel, DialBegin, BridgeEnter, Hangup, grouped by ``Linkedid``) into 
 :class:`~.call_events.CallEvent` objects the webhook uses, so both feed one logic.
 """
 
+import posixpath
 import re
 import socket
 import uuid
 from datetime import datetime, timezone
+from urllib.parse import quote
 
 from . import call_events
 
@@ -31,6 +33,25 @@ ORIGINATE_REASONS = {
     "5": call_events.CAUSE_BUSY,
     "8": call_events.CAUSE_FAILED,
 }
+
+
+# MixMonitor sets this channel variable to the file it records to (AMI VarSet event)
+RECORDING_VARIABLE = "MIXMONITOR_FILENAME"
+MONITOR_DIR = "/var/spool/asterisk/monitor/"  # Asterisk's astspooldir/monitor
+
+
+def recording_url(pattern, filename):
+    """The address of the monitor file ``filename`` through ``pattern`` (``{file}``: its
+    name, ``{path}``: its path under the monitor folder), or None without a pattern."""
+    filename = (filename or "").strip()
+    if not pattern or not filename:
+        return None
+    path = filename[len(MONITOR_DIR) :] if filename.startswith(MONITOR_DIR) else posixpath.basename(filename)
+    path = posixpath.normpath(path).lstrip("/")
+    if path.startswith(".."):
+        return None
+    values = {"file": quote(posixpath.basename(path)), "path": quote(path, safe="/")}
+    return pattern.format_map(values)[:1024]
 
 
 def is_click_to_dial(call_id):
@@ -123,8 +144,11 @@ def _timestamp(message, now):
 class AmiCallTracker:
     """Map AMI channel events to call events, one call per ``Linkedid``."""
 
-    def __init__(self):
+    def __init__(self, recording_pattern=None):
+        self.recording_pattern = recording_pattern
         self.calls = {}  # linkedid -> {"direction", "origin"}
+        # Linkedid of a consultation call merged by an attended transfer -> the customer's
+        self.merged = {}
 
     def feed(self, message, now=None):
         """Call events (possibly none) produced by one AMI message."""
@@ -132,7 +156,12 @@ class AmiCallTracker:
         kind = message.get("Event")
         if kind == "OriginateResponse":
             return self._on_originateresponse(message, _timestamp(message, now))
+        if kind == "BlindTransfer":
+            return self._on_blindtransfer(message, _timestamp(message, now))
+        if kind == "AttendedTransfer":
+            return self._on_attendedtransfer(message, _timestamp(message, now))
         linkedid = message.get("Linkedid") or message.get("Uniqueid")
+        linkedid = self.merged.get(linkedid, linkedid)
         if not kind or not linkedid:
             return []
         ts = _timestamp(message, now)
@@ -207,12 +236,80 @@ class AmiCallTracker:
         if not call or message.get("Uniqueid") != call["origin"]:
             return []
         del self.calls[linkedid]
+        for merged in [key for key, value in self.merged.items() if value == linkedid]:
+            del self.merged[merged]
         if is_click_to_dial(linkedid) and not call.get("agent_answered"):
             # the agent's own phone did not take the call: the OriginateResponse that
             # Asterisk sends next ends it, with the reason and the number
             return []
         cause = call_events.normalize_cause(message.get("Cause"))
         return [call_events.CallEvent(call_id=linkedid, kind=call_events.HANGUP, timestamp=ts, cause=cause)]
+
+    def _on_varset(self, linkedid, message, ts):
+        """MixMonitor's file name: the call's recording, at the PBX's recording address."""
+        if message.get("Variable") != RECORDING_VARIABLE or linkedid not in self.calls:
+            return []
+        url = recording_url(self.recording_pattern, message.get("Value"))
+        if not url:
+            return []
+        return [call_events.CallEvent(call_id=linkedid, kind=call_events.RECORDED, timestamp=ts, recording_url=url)]
+
+    def _on_blindtransfer(self, message, ts):
+        """An agent sent the customer on to ``Extension`` (who answers, or not, later)."""
+        if (message.get("Result") or "").lower() != "success":
+            return []
+        linkedid = message.get("TransfereeLinkedid") or message.get("TransfererLinkedid")
+        linkedid = self.merged.get(linkedid, linkedid)
+        if linkedid not in self.calls:
+            return []
+        return [
+            call_events.CallEvent(
+                call_id=linkedid,
+                kind=call_events.TRANSFERRED,
+                timestamp=ts,
+                extension=(message.get("Extension") or "")[:32] or None,
+                transfer_from=peer_of_channel(message.get("TransfererChannel")),
+            )
+        ]
+
+    def _on_attendedtransfer(self, message, ts):
+        """An agent talked to a colleague first, then joined the customer to them.
+
+        The customer's call (its Linkedid: the transferee's) goes on with the colleague
+        (the transfer target) from now; the consultation call between the two agents
+        (the other Linkedid) is merged into it and is no call of its own.
+        """
+        if (message.get("Result") or "").lower() != "success" or message.get("DestType") != "Bridge":
+            return []
+        linkedids = [message.get("OrigTransfererLinkedid"), message.get("SecondTransfererLinkedid")]
+        customer = message.get("TransfereeLinkedid")
+        customer = self.merged.get(customer, customer)
+        if customer not in linkedids:
+            # the transferer called the customer second: the consultation is the first call
+            customer = next((linkedid for linkedid in linkedids if linkedid in self.calls), None)
+        if not customer or customer not in self.calls:
+            return []
+        consultation = next((linkedid for linkedid in linkedids if linkedid and linkedid != customer), None)
+        transferer = message.get("OrigTransfererChannel") if customer == linkedids[0] else None
+        transferer = transferer or message.get("SecondTransfererChannel")
+        target = peer_of_channel(message.get("TransferTargetChannel"))
+        events = [
+            call_events.CallEvent(
+                call_id=customer,
+                kind=call_events.TRANSFERRED,
+                timestamp=ts,
+                extension=target,
+                transfer_from=peer_of_channel(transferer),
+            ),
+            call_events.CallEvent(call_id=customer, kind=call_events.ANSWERED, timestamp=ts, extension=target),
+        ]
+        if consultation:
+            self.merged[consultation] = customer
+            self.calls.pop(consultation, None)
+            events.append(
+                call_events.CallEvent(call_id=consultation, kind=call_events.MERGED, timestamp=ts, merged_into=customer)
+            )
+        return events
 
     def _on_originateresponse(self, message, ts):
         """The end of a click-to-dial's first step: the agent's phone answered, or why not."""

@@ -21,6 +21,9 @@ HANGUP = "hangup"
 EVENT_KINDS = (RINGING, ANSWERED, TRANSFERRED, HANGUP)
 # a fact known after the call (its recording): changes neither the call's times nor its state
 RECORDED = "recorded"
+# the call was a consultation call merged into another one by an attended transfer
+# (``merged_into``): it is no call of its own any more
+MERGED = "merged"
 
 INBOUND = "inbound"
 OUTBOUND = "outbound"
@@ -60,7 +63,7 @@ _KIND_ALIASES = {
     "call_end": HANGUP,
 }
 # rank used to break ties between events of the same second (later in a call wins)
-_KIND_RANK = {RINGING: 0, ANSWERED: 1, TRANSFERRED: 2, HANGUP: 3, RECORDED: 4}
+_KIND_RANK = {RINGING: 0, ANSWERED: 1, TRANSFERRED: 2, HANGUP: 3, RECORDED: 4, MERGED: 5}
 
 _DIRECTION_ALIASES = {
     "in": INBOUND,
@@ -130,6 +133,30 @@ class CallEvent:
     extension: str | None = None
     cause: str | None = None
     recording_url: str | None = None
+    # a transfer: the extension that transferred (``extension`` is the target)
+    transfer_from: str | None = None
+    # a hangup timed by its arrival (the PBX sends no end time): a late duplicate
+    # must not move the end, so the first delivery's time is kept
+    end_at_arrival: bool = False
+    merged_into: str | None = None
+
+
+@dataclass(frozen=True)
+class Leg:
+    """One agent's part of a call: from when it was answered or transferred to them
+    until it was transferred on or ended."""
+
+    extension: str
+    start: datetime
+    answer: datetime | None
+    end: datetime | None
+    transferred_from: str | None = None
+
+    @property
+    def talk_seconds(self):
+        if not self.answer or not self.end:
+            return 0
+        return max(0, round((self.end - self.answer).total_seconds()))
 
 
 @dataclass(frozen=True)
@@ -148,6 +175,12 @@ class CallState:
     extension_key: tuple | None = None  # (timestamp, kind rank) of the event that set it
     transferred: bool = False
     recording_url: str | None = None
+    # sorted, without duplicates: (timestamp, extension) of each answer by an agent and
+    # (timestamp, from extension or "", to extension) of each transfer
+    answers: tuple = ()
+    transfers: tuple = ()
+    # the end is a time the PBX reported (not only the arrival of a hangup): it wins
+    end_exact: bool = False
 
     @property
     def start(self):
@@ -178,6 +211,38 @@ class CallState:
         if not self.answer or not self.end:
             return 0
         return max(0, round((self.end - self.answer).total_seconds()))
+
+
+def legs(state):
+    """The :class:`Leg` list of ``state``, in time order: each agent who answered,
+    each transfer (its target's leg starts at the transfer, talk from their answer)."""
+    items = sorted(
+        [(ts, 1, extension, "") for ts, extension in state.answers]
+        + [(ts, 0, target, source) for ts, source, target in state.transfers]
+    )
+    result = []
+    for ts, order, extension, source in items:
+        current = result[-1] if result else None
+        if order == 0 and current and (current["start"], current["extension"]) == (ts, extension):
+            # the same transfer reported twice (with and without who transferred)
+            current["transferred_from"] = current["transferred_from"] or source or None
+            continue
+        if order == 1 and current and current["extension"] == extension:
+            if current["answer"] is None and current["end"] is None:
+                current["answer"] = ts
+            continue
+        if current and current["end"] is None:
+            current["end"] = ts
+        if order == 1:
+            result.append({"extension": extension, "start": ts, "answer": ts, "end": None, "transferred_from": None})
+        else:
+            origin = source or (current["extension"] if current else None)
+            result.append(
+                {"extension": extension, "start": ts, "answer": None, "end": None, "transferred_from": origin}
+            )
+    if result and result[-1]["end"] is None:
+        result[-1]["end"] = state.end
+    return [Leg(**leg) for leg in result]
 
 
 def _earliest(a, b):
@@ -212,10 +277,20 @@ def merge(state, event):
         changes["ring_start"] = _earliest(state.ring_start, ts)
     elif event.kind == ANSWERED:
         changes["answer"] = _earliest(state.answer, ts)
+        if event.extension:
+            changes["answers"] = tuple(sorted({*state.answers, (ts, event.extension)}))
     elif event.kind == TRANSFERRED:
         changes["transferred"] = True
+        if event.extension:
+            transfer = (ts, event.transfer_from or "", event.extension)
+            changes["transfers"] = tuple(sorted({*state.transfers, transfer}))
     elif event.kind == HANGUP:
-        end = _latest(state.end, ts)
+        # ends the PBX reported: the latest; else ends timed by arrival: the earliest
+        if event.end_at_arrival:
+            end = state.end if state.end_exact else _earliest(state.end, ts)
+        else:
+            end = _latest(state.end, ts) if state.end_exact else ts
+            changes["end_exact"] = True
         changes["end"] = end
         if ts == end:
             cause = event.cause or CAUSE_NORMAL

@@ -117,3 +117,34 @@ def normalize(raw, region=None):
 def to_e164(raw, region=None):
     """E.164 form of ``raw`` or None when it is anonymous or malformed."""
     return normalize(raw, region).e164
+
+
+DIAL_E164 = "e164"
+DIAL_NATIONAL = "national"
+DIAL_EXIT_PREFIX = "exit_prefix"
+DIAL_FORMATS = (DIAL_E164, DIAL_NATIONAL, DIAL_EXIT_PREFIX)
+
+
+def dial_string(e164, dial_format=DIAL_E164, home_region=None, exit_prefix="00"):
+    """The digits a PBX's dial plan expects for the number ``e164``.
+
+    ``e164``: ``+4930123456``; ``national``: numbers of the PBX's own country
+    (``home_region``) as dialled inside it, with their trunk prefix (``030123456``),
+    other countries' through the exit prefix; ``exit_prefix``: every number as an
+    international call, ``exit_prefix`` then the country code (``004930123456``).
+    Raises ValueError for an unknown format or a number that is not E.164.
+    """
+    if dial_format not in DIAL_FORMATS:
+        raise ValueError(f"unknown dial format {dial_format!r}")
+    try:
+        parsed = phonenumbers.parse(e164 or "", None)
+    except phonenumbers.NumberParseException as exc:
+        raise ValueError(f"{e164!r} is not an E.164 number") from exc
+    if dial_format == DIAL_E164:
+        return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    prefix = re.sub(r"\D", "", exit_prefix or "") or "00"
+    home = clean_region(home_region)
+    if dial_format == DIAL_NATIONAL and home and phonenumbers.region_code_for_number(parsed) == home:
+        national = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
+        return re.sub(r"\D", "", national)
+    return f"{prefix}{parsed.country_code}{phonenumbers.national_significant_number(parsed)}"

@@ -33,6 +33,7 @@ import hashlib
 import hmac
 import ipaddress
 from datetime import datetime, timedelta
+from urllib.parse import parse_qsl, urlencode, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from . import call_events as ce
@@ -74,6 +75,35 @@ DISPOSITIONS = {
 
 # where a recording is asked for with Zadarma's API (a signed GET returns a temporary link)
 RECORDING_REQUEST_URL = "https://api.zadarma.com/v1/pbx/record/request/?call_id={}"
+
+
+RECORDING_METHOD = "/v1/pbx/record/request/"
+API_URL = "https://api.zadarma.com"
+
+
+def api_authorization(key, secret, method, params):
+    """The ``Authorization`` header of a call to Zadarma's API (its Client.php): the
+    parameters sorted by name and form-encoded (RFC 1738), then
+    ``key:base64(hex(HMAC-SHA1(method + query + md5(query), secret)))``."""
+    query = urlencode(sorted(params.items()))
+    message = method + query + hashlib.md5(query.encode(), usedforsecurity=False).hexdigest()
+    digest = hmac.new(secret.encode(), message.encode(), hashlib.sha1).hexdigest()
+    return f"{key}:{base64.b64encode(digest.encode()).decode()}"
+
+
+def recording_request(url, key, secret, api_url=None):
+    """(address, headers) of the API request that gives a temporary link to the
+    recording stored as ``url`` (:data:`RECORDING_REQUEST_URL`); None for other addresses."""
+    parsed = urlsplit(url or "")
+    if f"{parsed.scheme}://{parsed.netloc}{parsed.path}" != RECORDING_REQUEST_URL.split("?", 1)[0]:
+        return None
+    call_id = dict(parse_qsl(parsed.query)).get("call_id")
+    if not call_id:
+        return None
+    params = {"call_id": call_id, "format": "json"}  # the library adds the answer's format
+    base = (api_url or API_URL).rstrip("/")
+    address = f"{base}{RECORDING_METHOD}?{urlencode(params)}"
+    return address, {"Authorization": api_authorization(key, secret, RECORDING_METHOD, params)}
 
 
 def signature(secret, form):
@@ -197,6 +227,8 @@ def parse_event(form, tz_name, now):
         extension=internal,
         cause=DISPOSITIONS[disposition],
         recording_url=_recording(form),
+        # timed by its arrival: a late duplicate of the END must not lengthen the call
+        end_at_arrival=True,
         **common,
     )
     if disposition != "answered":

@@ -209,3 +209,101 @@ def test_failed_originate_is_never_an_inbound_or_missed_call(reason, hangup_caus
         assert folded.direction == ce.OUTBOUND
         assert (folded.state, folded.extension, folded.callee) == (state, "101", "+49301234567")
         assert folded.talk_seconds == 0
+
+
+def _streams():
+    import importlib.util
+
+    from addon_tools import REPO
+
+    spec = importlib.util.spec_from_file_location("ami_streams", REPO / "telephony_bridge/tests/ami_streams.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _calls(stream):
+    """Call id -> events of the calls a stream gives (its MERGED events apart)."""
+    tracker = ami.AmiCallTracker()
+    calls, merged = {}, []
+    for message in _streams().parse(stream):
+        for event in tracker.feed(message, NOW):
+            if event.kind == ce.MERGED:
+                merged.append((event.call_id, event.merged_into))
+            else:
+                calls.setdefault(event.call_id, []).append(event)
+    return calls, merged, tracker
+
+
+def _legs(state):
+    return [(leg.extension, leg.transferred_from, leg.talk_seconds) for leg in ce.legs(state)]
+
+
+def test_blind_transfer_keeps_both_agents_legs():
+    streams = _streams()
+    calls, merged, tracker = _calls(streams.BLIND_TRANSFER)
+    assert list(calls) == [streams.BLIND] and merged == []
+    state = ce.fold(calls[streams.BLIND])
+    assert (state.direction, state.caller, state.state) == ("inbound", "+49301234567", ce.STATE_ANSWERED)
+    assert (state.ring_seconds, state.talk_seconds, state.transferred) == (6, 185, True)
+    assert state.transfers == ((datetime(2026, 3, 2, 9, 17, 46), "101", "102"),)
+    assert _legs(state) == [("101", None, 60), ("102", "101", 120)]
+    assert tracker.calls == {} and tracker.merged == {}
+
+
+def test_attended_transfer_merges_the_consultation_call():
+    streams = _streams()
+    calls, merged, tracker = _calls(streams.ATTENDED_TRANSFER)
+    assert merged == [(streams.CONSULT, streams.ATTENDED)]
+    state = ce.fold(calls[streams.ATTENDED])
+    assert (state.caller, state.state, state.ring_seconds, state.talk_seconds) == ("+491715550101", "answered", 5, 245)
+    assert state.transferred
+    assert _legs(state) == [("101", None, 65), ("102", "101", 180)]
+    consultation = ce.fold(calls[streams.CONSULT])
+    assert consultation.direction == ce.OUTBOUND and consultation.end is None, "its end is the customer call's"
+    assert tracker.calls == {} and tracker.merged == {}
+
+
+def test_queue_call_through_local_channels_is_the_answering_members():
+    streams = _streams()
+    calls, merged, _tracker = _calls(streams.QUEUE_CALL)
+    assert list(calls) == [streams.QUEUED] and merged == []
+    state = ce.fold(calls[streams.QUEUED])
+    assert (state.state, state.ring_seconds, state.talk_seconds, state.transferred) == ("answered", 12, 90, False)
+    assert _legs(state) == [("101", None, 90)]
+
+
+def test_failed_transfers_change_nothing():
+    streams = _streams()
+    tracker = ami.AmiCallTracker()
+    messages = streams.parse(streams.BLIND_TRANSFER)
+    for message in messages[:5]:
+        tracker.feed(message, NOW)
+    assert tracker.feed(dict(messages[5], Result="Fail"), NOW) == []
+    attended = streams.parse(streams.ATTENDED_TRANSFER)[11]
+    assert tracker.feed(dict(attended, DestType="App", DestApp="VoiceMail"), NOW) == []
+
+
+def test_recording_url_from_the_monitor_file():
+    pattern = "https://pbx.example.com/monitor/{path}"
+    url = ami.recording_url(pattern, "/var/spool/asterisk/monitor/2026/03/02/in-100-+4930123-1.wav")
+    assert url == "https://pbx.example.com/monitor/2026/03/02/in-100-%2B4930123-1.wav"
+    assert ami.recording_url("https://pbx/r?f={file}", "/elsewhere/out-1.wav") == "https://pbx/r?f=out-1.wav"
+    assert ami.recording_url(None, "/var/spool/asterisk/monitor/x.wav") is None
+    assert ami.recording_url(pattern, "") is None
+
+
+def test_mixmonitor_file_name_becomes_the_calls_recording():
+    streams = _streams()
+    tracker = ami.AmiCallTracker(recording_pattern="https://pbx.example.com/monitor/{path}")
+    events = [e for m in streams.parse(streams.BLIND_TRANSFER_RECORDED) for e in tracker.feed(m, NOW)]
+    state = ce.fold(events)
+    assert state.recording_url == (
+        "https://pbx.example.com/monitor/2026/03/02/in-100-%2B49301234567-20260302-101006-1772443000.20.wav"
+    )
+    assert (state.talk_seconds, state.transferred) == (185, True)
+    plain = ami.AmiCallTracker()
+    assert (
+        ce.fold(e for m in streams.parse(streams.BLIND_TRANSFER_RECORDED) for e in plain.feed(m, NOW)).recording_url
+        is None
+    )

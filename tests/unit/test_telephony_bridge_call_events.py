@@ -159,3 +159,63 @@ def test_parse_twilio_event():
 def test_parse_rejects_bad_payloads(payload, fmt, message):
     with pytest.raises(ValueError, match=message):
         ce.parse_event(payload, fmt)
+
+
+def test_legs_credit_each_agent_with_their_talk_time():
+    events = [
+        ev(ce.RINGING, 0, direction="inbound", caller="030 1234567", extension="101"),
+        ev(ce.ANSWERED, 10, extension="101"),
+        ev(ce.TRANSFERRED, 70, extension="102", transfer_from="101"),
+        ev(ce.ANSWERED, 75, extension="102"),
+        ev(ce.TRANSFERRED, 135, extension="103"),
+        ev(ce.ANSWERED, 140, extension="103"),
+        ev(ce.HANGUP, 200),
+    ]
+    expected = ce.fold(events)
+    legs = ce.legs(expected)
+    assert [(leg.extension, leg.transferred_from, leg.talk_seconds) for leg in legs] == [
+        ("101", None, 60),
+        ("102", "101", 60),
+        ("103", "102", 60),
+    ]
+    assert legs[1].start == T0 + timedelta(seconds=70)
+    assert expected.talk_seconds == 190
+    for order in itertools.permutations(events[2:]):
+        assert ce.fold(events[:2] + list(order) + events[3:4]) == expected
+
+
+def test_unanswered_transfer_leaves_the_first_agents_talk():
+    state = ce.fold(
+        [
+            ev(ce.ANSWERED, 10, extension="101"),
+            ev(ce.TRANSFERRED, 40, extension="102"),
+            ev(ce.HANGUP, 60),
+        ]
+    )
+    assert [(leg.extension, leg.answer is None, leg.talk_seconds) for leg in ce.legs(state)] == [
+        ("101", False, 30),
+        ("102", True, 0),
+    ]
+
+
+def test_hangup_timed_by_arrival_keeps_the_first_delivery():
+    first = ev(ce.HANGUP, 130, end_at_arrival=True)
+    late = ev(ce.HANGUP, 400, end_at_arrival=True)
+    answer = ev(ce.ANSWERED, 10)
+    assert ce.fold([answer, first, late]) == ce.fold([late, answer, first])
+    assert ce.fold([answer, late, first]).talk_seconds == 120
+
+
+def test_same_transfer_reported_with_and_without_its_source_is_one_leg():
+    events = [
+        ev(ce.ANSWERED, 10, extension="101"),
+        ev(ce.TRANSFERRED, 40, extension="102"),
+        ev(ce.TRANSFERRED, 40, extension="102", transfer_from="101"),
+        ev(ce.ANSWERED, 45, extension="102"),
+        ev(ce.HANGUP, 100),
+    ]
+    legs = ce.legs(ce.fold(events))
+    assert [(leg.extension, leg.transferred_from, leg.talk_seconds) for leg in legs] == [
+        ("101", None, 30),
+        ("102", "101", 55),
+    ]

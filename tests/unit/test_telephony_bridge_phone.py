@@ -69,3 +69,28 @@ def test_valid_number_keeps_raw_text():
 @pytest.mark.parametrize(("region", "expected"), [("de", "DE"), ("DEU", None), ("", None), (None, None), ("1x", None)])
 def test_clean_region(region, expected):
     assert phone.clean_region(region) == expected
+
+
+@pytest.mark.parametrize(
+    ("e164", "dial_format", "home", "exit_prefix", "expected"),
+    [
+        ("+49301234567", "e164", "DE", "00", "+49301234567"),
+        ("+49301234567", "national", "DE", "00", "0301234567"),
+        ("+491715550101", "national", "DE", "00", "01715550101"),
+        ("+380441234567", "national", "UA", "00", "0441234567"),
+        ("+74951234567", "national", "RU", "810", "84951234567"),
+        ("+48221234567", "national", "PL", "00", "221234567"),  # Poland has no trunk prefix
+        ("+972312345678", "national", "DE", "00", "00972312345678"),  # abroad: through the exit prefix
+        ("+49301234567", "exit_prefix", "DE", "00", "0049301234567"),
+        ("+14155550123", "exit_prefix", "IL", "014", "01414155550123"),
+    ],
+)
+def test_dial_string(e164, dial_format, home, exit_prefix, expected):
+    assert phone.dial_string(e164, dial_format, home, exit_prefix) == expected
+
+
+def test_dial_string_refuses_what_it_cannot_dial():
+    with pytest.raises(ValueError, match="unknown dial format"):
+        phone.dial_string("+49301234567", "morse")
+    with pytest.raises(ValueError, match=r"not an E\.164 number"):
+        phone.dial_string("0301234567", "national", "DE")

@@ -157,3 +157,22 @@ def test_address_allow_list():
     assert zd.address_allowed((), "203.0.113.9")
     with pytest.raises(ValueError, match=r"'185\.45\.152' is not an IP"):
         zd.parse_networks("185.45.152")
+
+
+def test_recording_request_signed_as_zadarmas_client():
+    """Client.php: ksort($params); q = http_build_query($params, RFC1738);
+    base64_encode(hash_hmac('sha1', $method . q . md5(q), $secret)); header key:sign."""
+    import base64 as b64
+    import hashlib as hl
+    import hmac as hm
+
+    stored = "https://api.zadarma.com/v1/pbx/record/request/?call_id=1772442000.4242"
+    address, headers = zd.recording_request(stored, "api-key-1", "zd-api-secret-1")
+    assert address == "https://api.zadarma.com/v1/pbx/record/request/?call_id=1772442000.4242&format=json"
+    query = "call_id=1772442000.4242&format=json"
+    text = "/v1/pbx/record/request/" + query + hl.md5(query.encode()).hexdigest()
+    sign = b64.b64encode(hm.new(b"zd-api-secret-1", text.encode(), hl.sha1).hexdigest().encode()).decode()
+    assert headers == {"Authorization": f"api-key-1:{sign}"}
+    sandbox = zd.recording_request(stored, "k", "s", "https://api-sandbox.zadarma.com/")
+    assert sandbox[0].startswith("https://api-sandbox.zadarma.com/v1/pbx/record/request/?call_id=")
+    assert zd.recording_request("https://pbx.example.com/rec/1.mp3", "k", "s") is None
