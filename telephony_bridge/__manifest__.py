@@ -1,7 +1,7 @@
 {
     "name": "Telephony Bridge",
     "summary": "PBX call log, caller-ID lookup, missed calls, click-to-dial, SMS gateway, support time",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Telephony",
     "license": "LGPL-3",
     "author": "Subscription Suite",
