@@ -53,7 +53,6 @@ class SubscriptionPaymentTerminal(models.Model):
     )
     clearing_account_id = fields.Many2one(
         "account.account",
-        "Clearing Account",
         check_company=True,
         domain=[("reconcile", "=", True), ("account_type", "in", ("asset_current", "asset_cash"))],
         help="What the network owes us: its payments are posted here until its bank transfer settles the day.",

@@ -36,7 +36,7 @@ class SubscriptionTerminalRegistry(models.Model):
     company_id = fields.Many2one(related="terminal_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     date = fields.Date("Day", required=True, help="The day of payments the registry settles.")
-    registry_file = fields.Binary("Registry File", attachment=True)
+    registry_file = fields.Binary(attachment=True)
     filename = fields.Char()
     state = fields.Selection(
         [("draft", "Draft"), ("reconciled", "Reconciled"), ("settled", "Settled")],
@@ -45,8 +45,8 @@ class SubscriptionTerminalRegistry(models.Model):
         tracking=True,
     )
     line_ids = fields.One2many("subscription.terminal.registry.line", "registry_id", "Lines")
-    registry_total = fields.Monetary("Registry Total", compute="_compute_totals", store=True)
-    our_total = fields.Monetary("Our Total", compute="_compute_totals", store=True)
+    registry_total = fields.Monetary(compute="_compute_totals", store=True)
+    our_total = fields.Monetary(compute="_compute_totals", store=True)
     difference = fields.Monetary(compute="_compute_totals", store=True)
     matched_count = fields.Integer("Matched", compute="_compute_totals", store=True)
     amount_differs_count = fields.Integer("Amount Differs", compute="_compute_totals", store=True)
