@@ -6,7 +6,9 @@ total line): no network publishes its registry openly.
 """
 
 import base64
+import io
 
+import openpyxl
 import psycopg2
 
 from odoo.exceptions import AccessError, UserError
@@ -77,6 +79,16 @@ class TestTerminalRegistry(TerminalCommon):
         )
         self.assertEqual(counts, (1, 1, 1, 1))
         self.assertEqual(len(self._intakes()), 3, "the registry posts nothing")
+
+        content, _kind = self.env["ir.actions.report"]._render_xlsx(
+            "subscription_billing.action_report_terminal_registry_xlsx", registry.ids, {}
+        )
+        sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+        rows = {row[1]: row[3:] for row in sheet.iter_rows(min_row=2, values_only=True)}
+        self.assertEqual(rows["2000002"], ("Amount differs", 6.0, 5.0, 1.0))
+        self.assertEqual(rows["2000004"], ("Only in the registry", 7.5, 0.0, 7.5))
+        self.assertEqual(rows["2000003"], ("Only with us", 0.0, 3.0, -3.0))
+        self.assertEqual(rows["Total of the day"][1:], (33.5, 28.0, 5.5))
 
         registry.action_reconcile()  # again: same report, nothing more
         self.assertEqual(len(registry.line_ids), 4)
