@@ -33,6 +33,7 @@
         "views/subscription_collection_case_views.xml",
         "views/subscription_payment_intake_views.xml",
         "views/subscription_payment_import_views.xml",
+        "views/subscription_terminal_registry_views.xml",
         "views/subscription_suspension_policy_views.xml",
         "report/subscription_xlsx_reports.xml",
         "report/subscription_debtor_aging_views.xml",

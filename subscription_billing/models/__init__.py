@@ -26,3 +26,5 @@ from . import subscription_payment_intake
 from . import subscription_suspension_policy
 from . import subscription_provisioning_call
 from . import subscription_payment_promise
+from . import subscription_terminal_registry
+from . import subscription_terminal_registry_line

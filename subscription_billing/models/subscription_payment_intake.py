@@ -46,6 +46,9 @@ class SubscriptionPaymentIntake(models.Model):
     import_id = fields.Many2one("subscription.payment.import", index="btree_not_null", readonly=True)
     import_line = fields.Integer("Line", readonly=True, help="Line of the imported file.")
     transaction_id = fields.Char(index="btree_not_null", readonly=True)
+    terminal_request = fields.Char(
+        readonly=True, help="Account, sum and date of the terminal's pay request: what a repeat must say again."
+    )
     row_key = fields.Char(
         readonly=True, help="What identifies an imported row without a transaction id: a hash of what it says."
     )
@@ -301,6 +304,12 @@ class SubscriptionPaymentIntake(models.Model):
                 "journal_id": intake.journal_id.id,
                 "company_id": intake.company_id.id,
                 "memo": " ".join(filter(None, [intake.subscription_id.name, intake.transaction_id])),
+                # a terminal network's payments go to its clearing account (its own payment method)
+                **(
+                    {"payment_method_line_id": intake.terminal_id.payment_method_line_id.id}
+                    if intake.terminal_id.payment_method_line_id
+                    else {}
+                ),
             }
             for intake in self
         ]

@@ -104,6 +104,11 @@ class SubscriptionSubscription(models.Model):
         help="Due date of the oldest invoice still open.",
     )
     note = fields.Html()
+    terminal_payment_refused = fields.Boolean(
+        "Refuse Terminal Payments",
+        tracking=True,
+        help="Payment terminals are told payments to this contract are refused (protocol result 7).",
+    )
 
     _sql_constraints = [
         ("name_company_unique", "UNIQUE(name, company_id)", "Contract numbers must be unique per company."),

@@ -16,3 +16,4 @@ from . import test_closing
 from . import test_rights
 from . import test_customer_language
 from . import test_localizations
+from . import test_terminal_registry
