@@ -1,6 +1,8 @@
 """How the Odoo suite bridge turns recorded Odoo test events into pytest outcomes."""
 
-from odoo_suite.collector import TOUR_CALL, errors_outside_tests, results_by_test
+import configparser
+
+from odoo_suite.collector import TOUR_CALL, errors_outside_tests, results_by_test, suite_modules
 
 T = "odoo.addons.cert_issuance.tests.test_x.TestX.test_a"
 
@@ -59,3 +61,12 @@ def test_only_errors_outside_tests_fail_the_log_item():
         "ERROR odoo.sql_db: bad query: SELECT 1",
         "CRITICAL odoo.service.server: Failed to initialize database `suite_ab12`.",
     ]
+
+
+def test_suite_installs_extra_modules_without_testing_them():
+    config = configparser.ConfigParser()
+    config.read_string("[suite]\naddons =\n    a_addon\n    b_addon\ninstall_also =\n    payment_demo\n")
+    assert suite_modules(config) == (["a_addon", "b_addon"], ["payment_demo"])
+    config = configparser.ConfigParser()
+    config.read_string("[suite]\naddons = a_addon\n")
+    assert suite_modules(config) == (["a_addon"], [])

@@ -236,13 +236,21 @@ def declared_tours(addons):
     return tours
 
 
+def suite_modules(config):
+    """(addons whose tests run, other Odoo modules installed with them) of a parsed ``odoo.suite``.
+
+    ``install_also`` names modules an addon's tests need installed but that no addon may depend
+    on, such as Odoo's ``payment_demo`` provider; their own tests are not run.
+    """
+    section = config["suite"]
+    return section["addons"].split(), section.get("install_also", "").split()
+
+
 class OdooSuiteFile(pytest.File):
     def collect(self):
         config = configparser.ConfigParser()
         config.read(self.path, encoding="utf-8")
-        addons = config["suite"]["addons"].split()
-        # Odoo Community modules installed beside the addons (localizations whose charts the tests use).
-        also = config["suite"].get("also_install", "").split()
+        addons, install_also = suite_modules(config)
         odoo = preflight(self.config)
         workdir = Path(tempfile.mkdtemp(prefix="odoo-suite-"))
         self.config.stash[WORKDIR] = workdir
@@ -253,7 +261,7 @@ class OdooSuiteFile(pytest.File):
         )
         run = OdooRun(odoo["odoo"], workdir, "suite").run(
             "--init",
-            ",".join(addons + also),
+            ",".join(addons + install_also),
             "--test-enable",
             "--test-tags",
             ",".join(f"/{addon}" for addon in addons),
