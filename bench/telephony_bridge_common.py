@@ -96,8 +96,10 @@ def odoo_server(db, workers=0):
             print(f"  server logged {len(errors)} error lines, first: {errors[0][:300]}")
 
 
-def create_pbx(url, db):
-    """A generic-webhook PBX in the main company (German numbers), through XML-RPC as admin."""
+def create_pbx(url, db, **values):
+    """A generic-webhook PBX in the main company (German numbers), through XML-RPC as admin.
+
+    ``values`` override its fields (``pbx_type="zadarma"``...)."""
     common = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/common")
     uid = common.authenticate(db, "admin", "admin", {})
     models = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/object")
@@ -108,7 +110,7 @@ def create_pbx(url, db):
         "admin",
         "telephony.pbx",
         "create",
-        [{"name": "Bench PBX", "country_id": germany, "webhook_auth": "token", "webhook_secret": SECRET}],
+        [{"name": "Bench PBX", "country_id": germany, "webhook_auth": "token", "webhook_secret": SECRET, **values}],
     )
 
 
