@@ -14,3 +14,4 @@ from . import test_collections_reports
 from . import test_payment_fiscal_position
 from . import test_closing
 from . import test_rights
+from . import test_billing_preview
