@@ -15,3 +15,4 @@ from . import test_payment_fiscal_position
 from . import test_closing
 from . import test_rights
 from . import test_billing_preview
+from . import test_subscription_views
