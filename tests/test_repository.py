@@ -19,6 +19,9 @@ ALLOWED_DEPENDS = {
     "subscription_billing": {"account", "sms", "mail", "product"} | OCA,
     "telephony_bridge": {"mail", "sms", "phone_validation", "contacts"} | OCA,
     "cert_issuance": {"account", "mail", "product"} | OCA,
+    # bridges: Odoo Community's spreadsheet dashboards (as spreadsheet_dashboard_sale does for sale)
+    "subscription_billing_dashboard": {"spreadsheet_dashboard", "subscription_billing"},
+    "telephony_bridge_dashboard": {"spreadsheet_dashboard", "telephony_bridge"},
 }
 # OCA addons the addons may depend on; each is a wheel pinned in requirements.txt.
 OCA_DEPENDS = {"queue_job": "odoo-addon-queue_job", "report_xlsx": "odoo-addon-report_xlsx"}

@@ -1,0 +1,13 @@
+{
+    "name": "Subscription Billing Dashboard",
+    "summary": "Spreadsheet dashboard of subscriptions: MRR and its movements, churn, ARPU, debt, collections",
+    "version": "18.0.1.0.0",
+    "category": "Productivity/Dashboard",
+    "license": "LGPL-3",
+    "author": "Subscription Suite",
+    "website": "https://github.com/subscription-suite/odoo-addons",
+    "depends": ["spreadsheet_dashboard", "subscription_billing"],
+    "data": ["data/dashboards.xml"],
+    "auto_install": ["subscription_billing"],
+    "installable": True,
+}
