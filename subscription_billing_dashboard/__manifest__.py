@@ -9,5 +9,4 @@
     "depends": ["spreadsheet_dashboard", "subscription_billing"],
     "data": ["data/dashboards.xml"],
     "auto_install": ["subscription_billing"],
-    "installable": True,
 }

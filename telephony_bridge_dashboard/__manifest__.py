@@ -9,5 +9,4 @@
     "depends": ["spreadsheet_dashboard", "telephony_bridge"],
     "data": ["data/dashboards.xml"],
     "auto_install": ["telephony_bridge"],
-    "installable": True,
 }
