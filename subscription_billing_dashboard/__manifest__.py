@@ -6,7 +6,7 @@
     "license": "LGPL-3",
     "author": "Subscription Suite",
     "website": "https://github.com/subscription-suite/odoo-addons",
-    "depends": ["spreadsheet_dashboard", "subscription_billing"],
-    "data": ["data/dashboards.xml"],
+    "depends": ["spreadsheet_dashboard", "digest", "subscription_billing"],
+    "data": ["data/dashboards.xml", "data/digest_data.xml", "views/digest_digest_views.xml"],
     "auto_install": ["subscription_billing"],
 }

@@ -20,7 +20,7 @@ ALLOWED_DEPENDS = {
     "telephony_bridge": {"mail", "sms", "phone_validation", "contacts"} | OCA,
     "cert_issuance": {"account", "mail", "product"} | OCA,
     # bridges: Odoo Community's spreadsheet dashboards (as spreadsheet_dashboard_sale does for sale)
-    "subscription_billing_dashboard": {"spreadsheet_dashboard", "subscription_billing"},
+    "subscription_billing_dashboard": {"spreadsheet_dashboard", "digest", "subscription_billing"},
     "telephony_bridge_dashboard": {"spreadsheet_dashboard", "telephony_bridge"},
 }
 # OCA addons the addons may depend on; each is a wheel pinned in requirements.txt.
