@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-ADDONS = "subscription_billing,telephony_bridge,cert_issuance"
+ADDONS = "subscription_billing,telephony_bridge,cert_issuance,subscription_billing_dashboard,telephony_bridge_dashboard"
 
 
 def odoo_root(path):

@@ -23,6 +23,7 @@
         "data/subscription_billing_mail_templates.xml",
         "wizards/subscription_change_tariff_views.xml",
         "wizards/subscription_price_revision_views.xml",
+        "wizards/subscription_billing_preview_views.xml",
         "views/res_config_settings_views.xml",
         "views/subscription_subscription_views.xml",
         "views/subscription_tariff_views.xml",

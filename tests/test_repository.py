@@ -23,6 +23,9 @@ ALLOWED_DEPENDS = {
     "cert_issuance": {"account", "mail", "product"} | OCA,
     # DESCRIPTION: automatic payment and the subscriber's portal live in a bridge with portal/payment.
     "subscription_billing_portal": {"subscription_billing", "portal", "payment", "account_payment"},
+    # bridges: Odoo Community's spreadsheet dashboards (as spreadsheet_dashboard_sale does for sale)
+    "subscription_billing_dashboard": {"spreadsheet_dashboard", "digest", "subscription_billing"},
+    "telephony_bridge_dashboard": {"spreadsheet_dashboard", "telephony_bridge"},
 }
 # OCA addons the addons may depend on; each is a wheel pinned in requirements.txt.
 OCA_DEPENDS = {"queue_job": "odoo-addon-queue_job", "report_xlsx": "odoo-addon-report_xlsx"}

@@ -1,4 +1,6 @@
-from odoo import fields, models
+from odoo import api, fields, models
+
+from ..tools import dunning
 
 
 class SubscriptionDunningLog(models.Model):
@@ -21,12 +23,43 @@ class SubscriptionDunningLog(models.Model):
     repeat = fields.Integer(help="0 for the step's first message, 1 for its first repeat...")
     date = fields.Date(required=True, index=True)
     channel = fields.Selection(related="step_id.channel", store=True)
+    # The state of an email or SMS follows its notification for the customer, as Odoo's
+    # mail queue, bounce handling and SMS tracker (provider answers, delivery reports)
+    # update it; a task or a letter, or a message that could not be sent at all, keeps
+    # the state written when it was sent.
     state = fields.Selection(
-        [("queued", "Queued"), ("sent", "Sent"), ("to_print", "To print"), ("failed", "Failed")],
+        [
+            ("queued", "Queued"),
+            ("sent", "Sent"),
+            ("delivered", "Delivered"),
+            ("to_print", "To print"),
+            ("failed", "Failed"),
+        ],
         required=True,
         default="queued",
+        compute="_compute_delivery",
+        store=True,
+        readonly=False,
+        help="Queued: waiting in Odoo's outgoing queue. Sent: handed to the mail server or SMS provider. "
+        "Delivered: the SMS provider reported it delivered. Failed: see the reason.",
     )
-    error = fields.Char(help="Why the message could not be sent.")
+    error = fields.Char(
+        string="Reason",
+        compute="_compute_delivery",
+        store=True,
+        readonly=False,
+        help="Why the message could not be sent or delivered, as the mail server or SMS provider said.",
+    )
+    failure_type = fields.Char(
+        compute="_compute_delivery",
+        store=True,
+        readonly=False,
+        help="Odoo's code of the failure: decides whether the message may be sent again.",
+    )
+    attempt_count = fields.Integer(
+        string="Attempts", default=1, help="How many times the message was sent; more than 1 after retries."
+    )
+    attempt_date = fields.Date(string="Last Attempt")
     amount_residual = fields.Monetary("Amount Due", currency_field="currency_id")
     currency_id = fields.Many2one(related="move_id.currency_id")
     message_id = fields.Many2one("mail.message", readonly=True)
@@ -39,11 +72,54 @@ class SubscriptionDunningLog(models.Model):
         )
     ]
 
+    @api.depends(
+        "message_id.notification_ids.notification_status",
+        "message_id.notification_ids.failure_type",
+        "message_id.notification_ids.failure_reason",
+    )
+    def _compute_delivery(self):
+        for log in self:
+            notification = log._delivery_notification()
+            state = dunning.delivery_state(notification.notification_status, email=log.channel == "email")
+            if not state:
+                continue  # nothing sent through a notification: the state written when sending stays
+            log.state = state
+            if state == "failed":
+                log.failure_type = notification.failure_type or "unknown"
+                log.error = log._failure_text(notification.failure_type, notification.failure_reason)
+            else:
+                log.failure_type = log.error = False
+
+    def _delivery_notification(self):
+        self.ensure_one()
+        kind = {"sms": "sms", "email": "email"}.get(self.channel)
+        if not kind or not self.message_id:
+            return self.env["mail.notification"]
+        return self.message_id.notification_ids.filtered(
+            lambda notification: (
+                notification.notification_type == kind and notification.res_partner_id == self.partner_id
+            )
+        )[:1]
+
+    def _failure_text(self, failure_type, reason=False):
+        """The failure as a user reads it: Odoo's label of its type, then the provider's words."""
+        labels = {
+            **dict(self.env["sms.sms"]._fields["failure_type"]._description_selection(self.env)),
+            **dict(self.env["mail.notification"]._fields["failure_type"]._description_selection(self.env)),
+        }
+        label = labels.get(failure_type) if failure_type else False
+        return ": ".join(part for part in (label, reason) if part) or self.env._("Unknown error")
+
+    def _fail(self, failure_type, reason=False):
+        self.write({"state": "failed", "failure_type": failure_type, "error": self._failure_text(failure_type, reason)})
+
     def _deliver(self):
         """Send this message through its step's channel and record how it went."""
         self.ensure_one()
         step, move = self.step_id, self.move_id
-        if step.escalation:
+        if not self.attempt_date:
+            self.attempt_date = self.date
+        if step.escalation and self.attempt_count == 1:
             self.env["subscription.collection.case"]._open_for(move, self)
         if step.channel == "sms":
             self._deliver_sms(move, step)
@@ -66,13 +142,14 @@ class SubscriptionDunningLog(models.Model):
         partner = move.partner_id
         problem = self._sms_number_problem(partner)
         if problem:
-            # Logged once as failed: the step's key is taken, so it is not retried every day.
-            self.write({"state": "failed", "error": problem})
+            # Logged as failed: the step's key is taken, so it is not sent again every day.
+            self._fail(problem)
             return
         message = move._message_sms_with_template(
             template=step.sms_template_id, partner_ids=partner.ids, put_in_queue=True
         )
-        self.write({"state": "sent", "message_id": message.id})
+        # its state now follows the SMS's notification (see _compute_delivery)
+        self.write({"message_id": message.id})
 
     def _sms_number_problem(self, partner):
         """Why the customer cannot get an SMS (Odoo's failure types), or False."""
@@ -89,9 +166,24 @@ class SubscriptionDunningLog(models.Model):
     def _deliver_email(self, move, step):
         partner = move.partner_id
         if not partner.email:
-            self.write({"state": "failed", "error": self.env._("The customer has no email address.")})
+            self._fail("mail_email_missing", self.env._("The customer has no email address."))
             return
         message = move.message_post_with_source(
             step.mail_template_id, partner_ids=partner.ids, subtype_xmlid="mail.mt_comment"
         )
-        self.write({"state": "sent", "message_id": message.id})
+        self.write({"message_id": message.id})
+
+    def _retry(self, today):
+        """Send these failed messages again (the policy allows it): a new attempt each."""
+        for log in self:
+            log.write(
+                {
+                    "attempt_count": log.attempt_count + 1,
+                    "attempt_date": today,
+                    "state": "queued",
+                    "error": False,
+                    "failure_type": False,
+                    "message_id": False,
+                }
+            )
+        self.env["subscription.dunning.policy"]._send(self)

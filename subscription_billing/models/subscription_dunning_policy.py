@@ -43,6 +43,13 @@ class SubscriptionDunningPolicy(models.Model):
         string="Daily Digest To",
         help="The finance team: gets the daily digest of overdue debt and new collection cases.",
     )
+    failed_retry_count = fields.Integer(
+        "Retries of a Failed Message",
+        default=0,
+        help="How many times a reminder that failed (provider or mail server error) is sent again, one day "
+        "after the failure, while the invoice is unpaid. 0: a failed reminder is counted as failed. A wrong "
+        "or blacklisted number or address is never retried.",
+    )
     log_count = fields.Integer(compute="_compute_log_count")
 
     def _compute_log_count(self):
@@ -145,8 +152,9 @@ class SubscriptionDunningPolicy(models.Model):
                 """
                 INSERT INTO subscription_dunning_log
                        (move_id, partner_id, company_id, policy_id, step_id, repeat, date, channel, state,
-                        amount_residual, create_uid, write_uid, create_date, write_date)
-                VALUES (%s, %s, %s, %s, %s, %s, %s, %s, 'queued', %s, %s, %s, now() at time zone 'UTC',
+                        attempt_count, attempt_date, amount_residual, create_uid, write_uid, create_date,
+                        write_date)
+                VALUES (%s, %s, %s, %s, %s, %s, %s, %s, 'queued', 1, %s, %s, %s, %s, now() at time zone 'UTC',
                         now() at time zone 'UTC')
                 ON CONFLICT (move_id, step_id, repeat) DO NOTHING
                 RETURNING id
@@ -160,6 +168,7 @@ class SubscriptionDunningPolicy(models.Model):
                     repeat,
                     today,
                     self.step_ids.browse(step_id).channel,
+                    today,
                     residual,
                     self.env.uid,
                     self.env.uid,
@@ -179,7 +188,7 @@ class SubscriptionDunningPolicy(models.Model):
                     log._deliver()
             except Exception as error:  # noqa: BLE001 - one failing message must not stop the others
                 _logger.warning("Dunning message %s for invoice %s failed: %s", log.id, log.move_id.name, error)
-                log.write({"state": "failed", "error": str(error)[:250]})
+                log._fail("unknown", str(error)[:200])
 
     @api.model
     def _cron_run_dunning(self, today=None, delay=True):
@@ -211,7 +220,59 @@ class SubscriptionDunningPolicy(models.Model):
                         identity_key=f"subscription_dunning_{policy.id}_{today}_{batch[0][0]}",
                     )._send_batch(batch, today)
                 )
+            retry_ids = policy._failed_to_retry(today).ids
+            for batch in split_every(SEND_BATCH, retry_ids, list):
+                if not delay:
+                    policy._retry_batch(batch, today)
+                    continue
+                jobs.append(
+                    policy.with_delay(
+                        channel=CHANNEL,
+                        description=self.env._(
+                            "%(policy)s: send %(count)s failed reminders again on %(day)s",
+                            policy=policy.name,
+                            count=len(batch),
+                            day=today,
+                        ),
+                        identity_key=f"subscription_dunning_retry_{policy.id}_{today}_{batch[0]}",
+                    )._retry_batch(batch, today)
+                )
         return jobs
+
+    def _failed_to_retry(self, today):
+        """The failed reminders of this policy that it sends again today."""
+        self.ensure_one()
+        if self.failed_retry_count <= 0:
+            return self.env["subscription.dunning.log"]
+        logs = self.env["subscription.dunning.log"].search(
+            [
+                ("policy_id", "=", self.id),
+                ("state", "=", "failed"),
+                ("attempt_date", "<", today),
+                ("attempt_count", "<=", self.failed_retry_count),
+            ]
+        )
+        return logs.filtered(
+            lambda log: (
+                dunning.may_retry(log.failure_type, log.attempt_count, self.failed_retry_count)
+                and (log.step_id.anchor == "payment_date" or not log.currency_id.is_zero(log.move_id.amount_residual))
+            )
+        )
+
+    def _retry_batch(self, log_ids, today):
+        """Job: send these failed reminders again, the ones still failed and not retried today."""
+        self.ensure_one()
+        self.env.cr.execute(
+            """
+            SELECT id FROM subscription_dunning_log
+             WHERE id = ANY(%s) AND state = 'failed' AND (attempt_date IS NULL OR attempt_date < %s)
+               FOR UPDATE SKIP LOCKED
+            """,
+            [list(log_ids), today],
+        )
+        logs = self.env["subscription.dunning.log"].browse([row[0] for row in self.env.cr.fetchall()])
+        logs._retry(today)
+        return self.env._("%(count)s reminders sent again", count=len(logs))
 
     def _send_batch(self, due, today):
         """Job: claim and queue these reminders; return how many it queued."""

@@ -81,6 +81,14 @@ class SubscriptionSubscription(models.Model):
         currency_field="currency_id",
         help="Monthly recurring revenue: what the lines bill per month, taxes excluded.",
     )
+    tariff_ids = fields.Many2many(
+        "subscription.tariff",
+        "subscription_subscription_tariff_rel",
+        string="Tariffs",
+        compute="_compute_tariff_ids",
+        store=True,
+        help="The tariffs of the lines: a subscription is listed under each of its tariffs in reports.",
+    )
     billing_error = fields.Text(readonly=True, copy=False, help="Why the last invoicing attempt failed.")
     billing_error_date = fields.Date(readonly=True, copy=False)
     price_change_ids = fields.One2many("subscription.price.change", "subscription_id", "Price Changes")
@@ -113,6 +121,11 @@ class SubscriptionSubscription(models.Model):
     _sql_constraints = [
         ("name_company_unique", "UNIQUE(name, company_id)", "Contract numbers must be unique per company."),
     ]
+
+    @api.depends("line_ids.tariff_id")
+    def _compute_tariff_ids(self):
+        for sub in self:
+            sub.tariff_ids = sub.line_ids.tariff_id
 
     @api.depends("state", "line_ids.next_invoice_date", "line_ids.tariff_id.tariff_type")
     def _compute_next_invoice_date(self):

@@ -68,6 +68,11 @@ class SubscriptionTariff(models.Model):
     )
     description = fields.Text(translate=True)
     line_count = fields.Integer("Subscriptions", compute="_compute_line_count")
+    subscription_count = fields.Integer(
+        "Subscriptions (all states)",
+        compute="_compute_subscription_count",
+        help="Subscriptions with a line of this tariff.",
+    )
 
     _sql_constraints = [
         ("interval_positive", "CHECK(period_interval >= 1)", "The billing period interval must be at least 1."),
@@ -89,6 +94,22 @@ class SubscriptionTariff(models.Model):
         )
         for tariff in self:
             tariff.line_count = counts.get(tariff, 0)
+
+    def _compute_subscription_count(self):
+        counts = dict(
+            self.env["subscription.subscription"]._read_group(
+                [("tariff_ids", "in", self.ids)], ["tariff_ids"], ["__count"]
+            )
+        )
+        for tariff in self:
+            tariff.subscription_count = counts.get(tariff, 0)
+
+    def action_view_subscriptions(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("subscription_billing.action_subscription")
+        action["domain"] = [("tariff_ids", "in", self.ids)]
+        action["context"] = {"default_line_ids": [(0, 0, {"tariff_id": self.id})]}
+        return action
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -17,3 +17,5 @@ from . import test_rights
 from . import test_customer_language
 from . import test_localizations
 from . import test_terminal_registry
+from . import test_billing_preview
+from . import test_subscription_views

@@ -119,7 +119,11 @@ class TestDunning(SubscriptionBillingCommon):
 
         # Every message is logged on its invoice; the never-paid customer is in collection.
         self.assertEqual(len(never.subscription_dunning_log_ids), 7)
-        self.assertEqual(set(never.subscription_dunning_log_ids.mapped("state")), {"sent"})
+        self.assertEqual(
+            set(never.subscription_dunning_log_ids.mapped("state")),
+            {"queued"},
+            "the SMS wait in Odoo's queue: none has reached the provider yet",
+        )
         case = self.env["subscription.collection.case"].search([("partner_id", "=", never.partner_id.id)])
         self.assertEqual((case.state, case.move_ids), ("open", never))
         self.assertEqual(case.amount_residual, never.amount_residual)
@@ -148,8 +152,99 @@ class TestDunning(SubscriptionBillingCommon):
         self.env["phone.blacklist"].sudo().add(never.partner_id.mobile)
         self._run(ISSUED, date(2026, 3, 3))
         log = never.subscription_dunning_log_ids
-        self.assertEqual((log.state, log.error), ("failed", "sms_blacklist"))
+        self.assertEqual((log.state, log.error, log.failure_type), ("failed", "Blacklisted", "sms_blacklist"))
         self.assertEqual(len(log), 1, "the failed step is not sent again the next day")
+
+    def _issued_sms(self, invoice):
+        """The invoice's 'Invoice issued' reminder and its SMS, queued by the run of the 2nd."""
+        self._run(ISSUED, ISSUED)
+        log = invoice.subscription_dunning_log_ids
+        # sudo: the SMS tracker is technical, updated by the provider's answers as superuser
+        sms = self.env["sms.sms"].sudo().search([("mail_message_id", "=", log.message_id.id)])
+        self.assertEqual((len(log), len(sms)), (1, 1))
+        return log, sms
+
+    def test_log_shows_the_delivery_state_of_its_sms(self):
+        """Each state as Odoo's SMS tracker records it: the provider's answer to the sending
+        (sms.sms._postprocess_iap_sent_sms), then its delivery report (sms's /sms/status
+        controller calls the same tracker methods; telephony_bridge's gateway reports too)."""
+        log, sms = self._issued_sms(self.invoices["Never"])
+        self.assertEqual(log.state, "queued")
+        sms.sms_tracker_id._action_update_from_sms_state("pending")  # accepted by the provider
+        self.assertEqual((log.state, log.error), ("sent", False))
+        sms.sms_tracker_id._action_update_from_sms_state("sent")  # delivery report: delivered
+        self.assertEqual((log.state, log.error), ("delivered", False))
+        self.assertEqual(dict(log._fields["state"]._description_selection(log.env))[log.state], "Delivered")
+
+    def test_failed_sms_shows_failed_with_the_providers_reason(self):
+        log, sms = self._issued_sms(self.invoices["Late"])
+        sms.sms_tracker_id._action_update_from_sms_state("pending")
+        # the operator's delivery report: the number does not exist
+        sms.sms_tracker_id._action_update_from_provider_error("invalid_destination")
+        self.assertEqual((log.state, log.error), ("failed", "Invalid Destination"))
+        label = dict(log._fields["state"]._description_selection(log.env))[log.state]
+        self.assertEqual(label, "Failed", "not 'Sent'")
+        # a provider's own words, when its error is none of Odoo's
+        log2, sms2 = self._issued_sms(self.invoices["OnTime"])
+        sms2.sms_tracker_id._action_update_from_provider_error("subscriber absent for 24 h")
+        self.assertEqual((log2.state, log2.error), ("failed", "Unknown error: subscriber absent for 24 h"))
+
+    def test_bounced_email_shows_failed_with_the_reason(self):
+        template = self.env["mail.template"].create(
+            {
+                "name": "Reminder",
+                "model_id": self.env.ref("account.model_account_move").id,
+                "subject": "Invoice {{ object.name }}",
+                "body_html": "<p>Please pay your invoice.</p>",
+            }
+        )
+        self.policy.step_ids.filtered(lambda step: step.anchor == "invoice_date").write(
+            {"channel": "email", "mail_template_id": template.id}
+        )
+        self._run(ISSUED, ISSUED)
+        log = self.invoices["Never"].subscription_dunning_log_ids
+        self.assertEqual((log.channel, log.state), ("email", "sent"), "handed to the mail server")
+        # the recipient's server bounces it: what mail.thread._routing_handle_bounce writes
+        self.env["mail.notification"].sudo().search(
+            [("mail_message_id", "=", log.message_id.id), ("res_partner_id", "=", log.partner_id.id)]
+        ).write(
+            {
+                "failure_reason": "550 5.1.1 <never@example.com>: mailbox unavailable",
+                "failure_type": "mail_bounce",
+                "notification_status": "bounce",
+            }
+        )
+        self.assertEqual(
+            (log.state, log.error), ("failed", "Bounce: 550 5.1.1 <never@example.com>: mailbox unavailable")
+        )
+
+    def test_failed_message_is_retried_as_the_policy_says(self):
+        never, late = self.invoices["Never"], self.invoices["Late"]
+        log, sms = self._issued_sms(never)
+        late_log = late.subscription_dunning_log_ids
+        late_sms = self.env["sms.sms"].sudo().search([("mail_message_id", "=", late_log.message_id.id)])
+        sms.sms_tracker_id._action_update_from_sms_state("error", failure_type="sms_server")  # may work tomorrow
+        late_sms.sms_tracker_id._action_update_from_provider_error("invalid_destination")  # never will
+        # default policy: a failed message is counted as failed, not sent again
+        self._run(date(2026, 3, 3), date(2026, 3, 3))
+        self.assertEqual((log.state, log.attempt_count), ("failed", 1))
+        self.assertEqual(self.env["sms.sms"].search_count([("partner_id", "=", never.partner_id.id)]), 1)
+        # a policy retrying twice: the server error is sent again the next day, the wrong number is not
+        self.policy.failed_retry_count = 2
+        self._run(date(2026, 3, 4), date(2026, 3, 4))
+        self.assertEqual((log.state, log.attempt_count, log.error), ("queued", 2, False))
+        resent = self.env["sms.sms"].sudo().search([("partner_id", "=", never.partner_id.id)], order="id desc", limit=1)
+        self.assertEqual(resent.mail_message_id, log.message_id)
+        self.assertTrue(resent.body.startswith(f"Invoice {never.name}:"))
+        self.assertEqual((late_log.state, late_log.attempt_count), ("failed", 1))
+        # it fails again, is retried once more, then counted as failed for good
+        resent.sms_tracker_id._action_update_from_sms_state("error", failure_type="sms_server")
+        self._run(date(2026, 3, 5), date(2026, 3, 5))
+        self.assertEqual(log.attempt_count, 3)
+        last = self.env["sms.sms"].sudo().search([("partner_id", "=", never.partner_id.id)], order="id desc", limit=1)
+        last.sms_tracker_id._action_update_from_sms_state("error", failure_type="sms_server")
+        self._run(date(2026, 3, 6), date(2026, 3, 6))
+        self.assertEqual((log.state, log.attempt_count, log.error), ("failed", 3, "Server Error"))
 
     def test_excluded_customer_gets_nothing(self):
         never = self.invoices["Never"]

@@ -167,3 +167,51 @@ def default_policy():
         Step(5, "due_date", 21, escalation=True, sequence=50),
         Step(6, "payment_date", 0, sequence=60),
     ]
+
+
+# A reminder's delivery state from the status of its message's notification for the
+# customer (mail.notification.notification_status, written by Odoo's mail queue, its
+# bounce handling and its SMS tracker on the provider's answers and delivery reports).
+# Mail does not tell sent from delivered (Odoo's own comment on 'pending'): a mail
+# handed to the server is 'sent'; an SMS is 'delivered' once its delivery report says so.
+NOTIFICATION_TO_DELIVERY_STATE = {
+    "ready": "queued",
+    "process": "queued",
+    "pending": "sent",
+    "sent": "delivered",
+    "bounce": "failed",
+    "exception": "failed",
+    "canceled": "failed",
+}
+EMAIL_NOTIFICATION_TO_DELIVERY_STATE = dict(NOTIFICATION_TO_DELIVERY_STATE, sent="sent")
+
+# Failures that sending again cannot cure (Odoo's failure types of mail.notification).
+PERMANENT_FAILURES = frozenset(
+    {
+        "mail_bounce",
+        "mail_email_invalid",
+        "mail_email_missing",
+        "sms_number_missing",
+        "sms_number_format",
+        "sms_country_not_supported",
+        "sms_registration_needed",
+        "sms_blacklist",
+        "sms_duplicate",
+        "sms_optout",
+        "sms_invalid_destination",
+        "sms_not_allowed",
+        "sms_rejected",
+    }
+)
+
+
+def delivery_state(notification_status, email=False):
+    """The reminder's state for its notification's status (None: no notification)."""
+    table = EMAIL_NOTIFICATION_TO_DELIVERY_STATE if email else NOTIFICATION_TO_DELIVERY_STATE
+    return table.get(notification_status)
+
+
+def may_retry(failure_type, attempts, retries):
+    """Whether a failed reminder is sent again: the policy allows ``retries`` more
+    attempts after the first, and sending again could work."""
+    return attempts <= retries and failure_type not in PERMANENT_FAILURES

@@ -14,7 +14,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 from odoo.tools.sql import drop_index, make_index_name
 
-from ..tools import ami, call_events, phone, support_time
+from ..tools import ami, call_events, call_stats, phone, support_time
 
 _logger = logging.getLogger(__name__)
 
@@ -36,6 +36,9 @@ STATE_COLUMNS = (
     "ring_seconds",
     "talk_seconds",
     "talk_minutes",
+    "incoming_count",
+    "answered_count",
+    "missed_count",
     "answered_rate",
     "missed_rate",
     "hangup_cause",
@@ -66,6 +69,9 @@ _NEW_CALL_VALUES = dict.fromkeys(STATE_COLUMNS) | {
     "ring_seconds": 0,
     "talk_seconds": 0,
     "talk_minutes": 0.0,
+    "incoming_count": 0,
+    "answered_count": 0,
+    "missed_count": 0,
     "answered_rate": 0.0,
     "missed_rate": 0.0,
     "transferred": False,
@@ -182,10 +188,40 @@ class TelephonyCall(models.Model):
     ring_seconds = fields.Integer(string="Ring Time (s)", aggregator="avg")
     talk_seconds = fields.Integer(string="Talk Time (s)", aggregator="sum")
     talk_minutes = fields.Float(string="Talk Time (min)", digits=(16, 2), aggregator="avg")
-    answered_rate = fields.Float(
-        string="Answered (%)", aggregator="avg", help="100 for an answered call, 0 otherwise: its average is the rate."
+    # The rates of a group of calls are ratios of these counts (see _read_group_select),
+    # whether a call was logged from PBX events (written with the other state columns)
+    # or created through the ORM (computed): a user can check them in the call list.
+    incoming_count = fields.Integer(
+        string="Incoming Calls",
+        compute="_compute_call_counts",
+        store=True,
+        aggregator="sum",
+        help="1 for an incoming call that has ended (one still ringing is not counted yet), 0 otherwise.",
     )
-    missed_rate = fields.Float(string="Missed (%)", aggregator="avg")
+    answered_count = fields.Integer(
+        string="Answered Incoming Calls", compute="_compute_call_counts", store=True, aggregator="sum"
+    )
+    missed_count = fields.Integer(
+        string="Missed Incoming Calls",
+        compute="_compute_call_counts",
+        store=True,
+        aggregator="sum",
+        help="Incoming calls nobody answered: missed, busy or failed, as in the Missed Calls list.",
+    )
+    answered_rate = fields.Float(
+        string="Answered (%)",
+        compute="_compute_call_counts",
+        store=True,
+        aggregator="avg",
+        help="Answered incoming calls out of the incoming calls. Outgoing calls count in no rate.",
+    )
+    missed_rate = fields.Float(
+        string="Missed (%)",
+        compute="_compute_call_counts",
+        store=True,
+        aggregator="avg",
+        help="Missed incoming calls out of the incoming calls. Outgoing calls count in no rate.",
+    )
     hangup_cause = fields.Char()
     transferred = fields.Boolean()
     recording_url = fields.Char(string="Recording")
@@ -239,6 +275,12 @@ class TelephonyCall(models.Model):
             call.matched_partner_ids = partners
             call.matched_partner_count = len(partners)
 
+    @api.depends("direction", "state")
+    def _compute_call_counts(self):
+        for call in self:
+            call.incoming_count, call.answered_count, call.missed_count = call_stats.counts(call.direction, call.state)
+            call.answered_rate, call.missed_rate = call_stats.rates(call.direction, call.state)
+
     @api.depends("is_callback")
     def _compute_callback_count(self):
         for call in self:
@@ -258,6 +300,8 @@ class TelephonyCall(models.Model):
             else:
                 call.callback_delay_minutes = 0.0
 
+    _RATE_COUNTS = {"answered_rate": "answered_count", "missed_rate": "missed_count"}
+
     def _read_group_select(self, aggregate_spec, query):
         if aggregate_spec == "callback_delay_minutes:avg":
             # A call nobody called back stores a delay of 0 (the ORM stores no empty
@@ -265,6 +309,15 @@ class TelephonyCall(models.Model):
             delay = self._field_to_sql(self._table, "callback_delay_minutes", query)
             callback = self._field_to_sql(self._table, "callback_call_id", query)
             return SQL("AVG(CASE WHEN %s IS NOT NULL THEN %s END)", callback, delay)
+        fname = aggregate_spec.split(":")[0]
+        if fname in self._RATE_COUNTS and aggregate_spec.split(":")[-1] in ("avg", "sum", "max", "min"):
+            # A rate of a group of calls (an agent, a month, the pivot's total) is the
+            # ratio of its counts, whatever aggregate was asked: an average of per-call
+            # rates would count outgoing calls and give every call the same weight.
+            super()._read_group_select(aggregate_spec, query)  # checks the field is readable
+            part = self._field_to_sql(self._table, self._RATE_COUNTS[fname], query)
+            whole = self._field_to_sql(self._table, "incoming_count", query)
+            return SQL("ROUND(100.0 * SUM(%s) / NULLIF(SUM(%s), 0), 2)::float8", part, whole)
         return super()._read_group_select(aggregate_spec, query)
 
     # ------------------------------------------------------------------
@@ -339,6 +392,8 @@ class TelephonyCall(models.Model):
             or (state.caller if direction == "outbound" else None)
         )
         call_state = state.state
+        incoming, answered, missed = call_stats.counts(direction, call_state)
+        answered_rate, missed_rate = call_stats.rates(direction, call_state)
         vals = {
             "event_state": PsycopgJson(self._serialize_call_state(state)),
             "direction": direction,
@@ -354,8 +409,11 @@ class TelephonyCall(models.Model):
             "ring_seconds": state.ring_seconds,
             "talk_seconds": state.talk_seconds,
             "talk_minutes": round(state.talk_seconds / 60.0, 2),
-            "answered_rate": 100.0 if call_state == "answered" else 0.0,
-            "missed_rate": 100.0 if call_state == "missed" else 0.0,
+            "incoming_count": incoming,
+            "answered_count": answered,
+            "missed_count": missed,
+            "answered_rate": answered_rate,
+            "missed_rate": missed_rate,
             "hangup_cause": state.cause,
             "transferred": state.transferred or len(set(answered_by)) > 1,
             "recording_url": state.recording_url,

@@ -99,3 +99,30 @@ def test_latest_occurrence_is_the_last_enumerated_one(offset, every):
 def test_bad_steps_are_refused(kwargs, message):
     with pytest.raises(ValueError, match=message):
         dunning.Step(1, **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("status", "email", "expected"),
+    [
+        ("ready", False, "queued"),
+        ("process", False, "queued"),
+        ("pending", False, "sent"),  # accepted by the SMS provider
+        ("sent", False, "delivered"),  # the provider's delivery report
+        ("sent", True, "sent"),  # a mail server does not report delivery
+        ("exception", False, "failed"),
+        ("bounce", True, "failed"),
+        ("canceled", False, "failed"),
+        (False, False, None),  # no notification: the state written when sending stays
+    ],
+)
+def test_delivery_state_of_a_notification(status, email, expected):
+    assert dunning.delivery_state(status, email=email) == expected
+
+
+def test_may_retry_only_curable_failures_within_the_policys_retries():
+    assert dunning.may_retry("sms_server", attempts=1, retries=1)
+    assert not dunning.may_retry("sms_server", attempts=2, retries=1)
+    assert not dunning.may_retry("sms_server", attempts=1, retries=0)
+    assert not dunning.may_retry("sms_invalid_destination", attempts=1, retries=3)
+    assert not dunning.may_retry("sms_blacklist", attempts=1, retries=3)
+    assert dunning.may_retry("unknown", attempts=1, retries=3)

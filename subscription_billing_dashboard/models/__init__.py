@@ -1,0 +1,1 @@
+from . import digest_digest

@@ -1,0 +1,2 @@
+from . import test_subscriptions_dashboard
+from . import test_digest
