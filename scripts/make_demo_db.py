@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
-"""Build a demo database with the three addons and their demo data, from a local Odoo 18.
+"""Build a demo database with the addons, their bridges and their demo data, from a local Odoo 18.
 
 Usage: python3 scripts/make_demo_db.py [--odoo PATH_TO_ODOO_CHECKOUT] [--db NAME] [--http-port PORT] [--force]
 
 Without --odoo, the Odoo importable by this python3 is used. The database gets the same
-content as ``docker compose up``: the three addons installed with Odoo's demo data and
+content as ``docker compose up``: the addons installed with Odoo's demo data and
 ours, user admin / password admin. PostgreSQL is found through PGHOST, PGPORT, PGUSER and
 PGPASSWORD (default 127.0.0.1:5432, your login name as role). --force drops an existing
 database of that name first. It takes about 6 minutes on 2 cores.
@@ -22,7 +22,20 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-ADDONS = "subscription_billing,telephony_bridge,cert_issuance,subscription_billing_dashboard,telephony_bridge_dashboard"
+# what docker compose installs: the addons, their bridges, the demo payment provider, two charts
+ADDONS = ",".join(
+    [
+        "subscription_billing",
+        "telephony_bridge",
+        "cert_issuance",
+        "subscription_billing_portal",
+        "subscription_billing_dashboard",
+        "telephony_bridge_dashboard",
+        "payment_demo",
+        "l10n_ua",
+        "l10n_pl",
+    ]
+)
 
 
 def odoo_root(path):
