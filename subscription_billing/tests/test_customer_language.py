@@ -43,5 +43,6 @@ class TestCustomerLanguage(SubscriptionBillingCommon):
         self.assertEqual(
             sms.body,
             f"Рахунок {invoice.name}: $\xa034,50 до сплати до 17.03.2026. "
-            f"Під час оплати зазначте номер договору {sub.name}.",
+            f"Під час оплати зазначте номер договору {sub.name}. Сплатити онлайн: "
+            f"{invoice.get_base_url()}/my/invoices/{invoice.id}?access_token={invoice.access_token}",
         )

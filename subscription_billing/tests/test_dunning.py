@@ -98,7 +98,11 @@ class TestDunning(SubscriptionBillingCommon):
             self.assertTrue(text.startswith(start), text)
         self.assertIn("due by 03/17/2026", sent[0][1])
         self.assertIn(never.invoice_line_ids.subscription_id.name, sent[0][1])
-        self.assertTrue(sent[2][1].endswith("is due today."))
+        self.assertIn("is due today. Pay online: ", sent[2][1])
+        # each reminder opens the invoice in the portal, signed with its access token: no password needed
+        link = f"{never.get_base_url()}/my/invoices/{never.id}?access_token={never.access_token}"
+        self.assertTrue(never.access_token)
+        self.assertTrue(all(text.endswith(link) for _day, text in sent), sent)
         self.assertIn("collections team", sent[-1][1])
 
         self.assertEqual(
