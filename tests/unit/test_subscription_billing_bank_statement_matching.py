@@ -13,7 +13,8 @@ def test_contract_number_written_the_ways_people_write_it(typed):
 
 
 def test_invoice_number_keeps_its_groups():
-    assert matching.reference_key("INV/2026/00012") == matching.reference_key("inv 2026 12") == "INV202612"
+    assert matching.reference_key("INV/2026/00012") == matching.reference_key("inv 2026 00012") == "INV202600012"
+    assert matching.reference_key("77-031") == matching.reference_key("77031") == "77031"
     assert matching.reference_key("INV/2026/00012") != matching.reference_key("INV/2026/00021")
 
 
@@ -27,7 +28,7 @@ def test_letters_for_digits_only_next_to_digits():
     [
         ("Оплата за інтернет, о/р SB 12, без ПДВ", "SB12"),
         ("оплата л/с 004512 за листопад", "4512"),
-        ("Абонплата ос. рах. 77-031 Шевченко", "7731"),
+        ("Абонплата ос. рах. 77-031 Шевченко", "77031"),
         ("Opłata abonamentowa umowa nr SB-0012 listopad", "SB12"),
         ("за послуги згідно договору № SB-00031", "SB31"),
     ],
@@ -66,13 +67,51 @@ def test_polish_letters_are_not_folded_away():
 
 
 def test_ranked_suggestions_put_the_typo_first():
+    nowak = matching.name_key("Adam Nowak")
     candidates = [
+        ("SB-00016", ["SB16"], nowak),
+        ("SB-00017", ["SB17"], nowak),
         ("SB-00012", ["SB12"], matching.name_key("Шевченко Олена")),
-        ("SB-00021", ["SB21"], matching.name_key("Коваль Петро")),
-        ("SB-00112", ["SB112"], matching.name_key("Бондар Ірина")),
     ]
-    line_keys = matching.candidate_keys("оплата о/р SB 0013")
-    ranked = matching.rank_suggestions(line_keys, matching.name_key("Від: Шевченко Олена"), candidates)
-    assert ranked[0].target == "SB-00012"
-    assert ranked[0].reason.startswith("name:") or ranked[0].reason.startswith("reference:")
-    assert ranked[0].score > ranked[-1].score or len(ranked) == 1
+    line_keys = matching.candidate_keys("Opłata umowa SB-00061")
+    ranked = matching.rank_suggestions(line_keys, matching.name_key("Przelew od: ADAM NOWAK"), candidates)
+    # the stranger with a number two typos away is not suggested at all
+    assert [s.target for s in ranked] == ["SB-00016", "SB-00017"]
+    assert ranked[0].reason == "reference:SB61~SB16"
+    assert ranked[0].score == pytest.approx(0.6 * 0.75 + 0.4)
+
+
+def test_distance_counts_a_swap_as_one_typo():
+    assert matching.distance("SB61", "SB16") == 1
+    assert matching.distance("SB61", "SB17") == 2
+    assert matching.similarity("3012345678", "3012345679") == pytest.approx(0.9)
+
+
+encoding = tools("subscription_billing_bank_statement", "encoding")
+
+
+@pytest.mark.parametrize(
+    "text, codec",
+    [
+        ("Data operacji;Opis;Kwota\n2026-11-04;Przelew od Łukasz Wiśniewski, Gdańsk, zażółć;120,00\n", "windows-1250"),
+        ("Дата;Опис;Сума\n04.11.2026;Оплата від Шевченко Олена Іванівна, о/р 12;450.50\n", "windows-1251"),
+        ("Дата;Описание;Сумма\n04.11.2026;Оплата от Смирнов Пётр, л/с 12;450.50\n", "windows-1251"),
+    ],
+)
+def test_1250_and_1251_never_confused(text, codec):
+    data = text.encode(codec)
+    assert encoding.guess_encoding(data) == codec
+    assert encoding.guess_encoding(text.encode("utf-8")) == "utf-8"
+
+
+def test_declared_encoding_wins_when_it_decodes():
+    data = "Łódź".encode("cp1250")
+    assert encoding.guess_encoding(data, "windows-1250") == "windows-1250"
+    assert encoding.guess_encoding("Шевченко".encode("cp1251"), "utf-8") == "windows-1251"
+
+
+def test_structured_creditor_reference_checked():
+    # ISO 11649's own example: RF18 5390 0754 7034 carries the reference 539007547034
+    assert matching.creditor_references("RF18 5390 0754 7034") == ["539007547034"]
+    assert matching.creditor_references("RF19 5390 0754 7034") == []
+    assert matching.candidate_keys("RF18539007547034")[0] == "539007547034"
