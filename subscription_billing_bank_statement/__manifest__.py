@@ -22,6 +22,4 @@
         "views/res_company_views.xml",
         "views/subscription_billing_bank_statement_menus.xml",
     ],
-    "installable": True,
-    "auto_install": False,
 }

@@ -1,13 +1,12 @@
 import logging
 
 from odoo import Command, api, fields, models
+from odoo.addons.base.models.res_bank import sanitize_account_number
 from odoo.exceptions import UserError
 from odoo.tools import html2plaintext
 
-from odoo.addons.base.models.res_bank import sanitize_account_number
-
 from ..tools import matching
-from .account_statement_import import CHANNEL, MATCH_BATCH_SIZE
+from ..wizards.account_statement_import import CHANNEL, MATCH_BATCH_SIZE
 
 _logger = logging.getLogger(__name__)
 
@@ -27,7 +26,7 @@ class AccountBankStatementLine(models.Model):
     _inherit = "account.bank.statement.line"
 
     subscription_id = fields.Many2one(
-        "subscription.subscription", "Subscription", index="btree_not_null", copy=False, check_company=True
+        "subscription.subscription", index="btree_not_null", copy=False, check_company=True
     )
     subscription_match_state = fields.Selection(
         [("pending", "To match"), ("unmatched", "Unmatched"), ("matched", "Matched")],
@@ -42,16 +41,16 @@ class AccountBankStatementLine(models.Model):
     subscription_suggestion_ids = fields.One2many(
         "subscription.bank.suggestion", "statement_line_id", "Suggestions", readonly=True
     )
-    subscription_best_suggestion = fields.Char(
-        "Best Suggestion", compute="_compute_subscription_best_suggestion"
-    )
+    subscription_best_suggestion = fields.Char("Best Suggestion", compute="_compute_subscription_best_suggestion")
 
     @api.depends("subscription_suggestion_ids.score")
     def _compute_subscription_best_suggestion(self):
         for line in self:
             best = line.subscription_suggestion_ids.sorted("score", reverse=True)[:1]
             line.subscription_best_suggestion = (
-                f"{best.subscription_id.display_name or best.partner_id.display_name} ({best.score:.0%})" if best else False
+                f"{best.subscription_id.display_name or best.partner_id.display_name} ({best.score:.0%})"
+                if best
+                else False
             )
 
     # ------------------------------------------------------------------
@@ -149,14 +148,19 @@ class AccountBankStatementLine(models.Model):
             running.setdefault(sub.partner_id.commercial_partner_id, Subscription)
             running[sub.partner_id.commercial_partner_id] |= sub
 
+        tables = {
+            "contract": by_contract,
+            "invoice": by_invoice,
+            "account": by_account,
+            "tax_id": by_tax,
+            "iban": by_iban,
+            "name": by_name,
+            "running": running,
+        }
         unmatched = self.browse()
         for line in self:
-            company = line.company_id.id
-            clue = clues[line]
             found = None
-            for method, candidates in self._subscription_candidates(
-                line, clue, company, by_contract, by_invoice, by_account, by_tax, by_iban, by_name, running
-            ):
+            for method, candidates in line._subscription_candidates(clues[line], tables):
                 if candidates is not None:
                     found = (method, *candidates)
                     break
@@ -169,10 +173,11 @@ class AccountBankStatementLine(models.Model):
             unmatched.write({"subscription_match_state": "unmatched"})
             unmatched._subscription_suggest(clues)
 
-    def _subscription_candidates(
-        self, line, clue, company, by_contract, by_invoice, by_account, by_tax, by_iban, by_name, running
-    ):
-        """Yield ``(method, (partner, subscription) or None)`` per identifier kind, in order."""
+    def _subscription_candidates(self, clue, tables):
+        """Yield ``(method, (partner, subscription))`` for the first identifier kind that decides."""
+        line = self
+        company = line.company_id.id
+        running = tables["running"]
 
         def single(partners):
             partners = partners.filtered(lambda p: not p.company_id or p.company_id.id == company)
@@ -182,20 +187,20 @@ class AccountBankStatementLine(models.Model):
             return partners, subs if len(subs) == 1 else subs.browse()
 
         for key in clue["keys"]:
-            subs = by_contract.get((company, key))
+            subs = tables["contract"].get((company, key))
             if subs and len(subs) == 1:
                 yield "contract", (subs.partner_id.commercial_partner_id, subs)
                 return
         for key in clue["keys"]:
-            move = by_invoice.get((company, key))
+            move = tables["invoice"].get((company, key))
             if move:
                 sub = move.invoice_line_ids.subscription_id[:1]
                 yield "invoice", (move.commercial_partner_id, sub)
                 return
         for method, table, values in (
-            ("account", by_account, clue["keys"]),
-            ("tax_id", by_tax, clue["tax_ids"]),
-            ("iban", by_iban, clue["accounts"]),
+            ("account", tables["account"], clue["keys"]),
+            ("tax_id", tables["tax_id"], clue["tax_ids"]),
+            ("iban", tables["iban"], clue["accounts"]),
         ):
             for value in values:
                 if value in table:
@@ -208,8 +213,8 @@ class AccountBankStatementLine(models.Model):
             if result:
                 yield "iban", result
                 return
-        if clue["name"] and clue["name"] in by_name:
-            result = single(by_name[clue["name"]])
+        if clue["name"] and clue["name"] in tables["name"]:
+            result = single(tables["name"][clue["name"]])
             # a name alone is weak: it decides only when it leads to a single subscription
             if result and result[1]:
                 yield "name", result
@@ -266,9 +271,7 @@ class AccountBankStatementLine(models.Model):
                         "sequence": rank,
                         "score": suggestion.score,
                         "reason": kind,
-                        "reason_detail": self.env._(
-                            "%(typed)s is close to %(known)s", typed=typed, known=known
-                        ),
+                        "reason_detail": self.env._("%(typed)s is close to %(known)s", typed=typed, known=known),
                     }
                 )
         self.env["subscription.bank.suggestion"].create(vals_list)
@@ -345,7 +348,9 @@ class AccountBankStatementLine(models.Model):
             if not line.subscription_id:
                 raise UserError(self.env._("Choose the subscription of the bank line %s first.", line.payment_ref))
         for line in self:
-            line._subscription_set_match(line.subscription_id.partner_id.commercial_partner_id, line.subscription_id, "manual")
+            line._subscription_set_match(
+                line.subscription_id.partner_id.commercial_partner_id, line.subscription_id, "manual"
+            )
         self._subscription_reconcile()
         return True
 
@@ -354,7 +359,9 @@ class AccountBankStatementLine(models.Model):
         for line in self:
             best = line.subscription_suggestion_ids.sorted("score", reverse=True)[:1]
             if not best:
-                raise UserError(self.env._("The bank line %s has no suggestion; choose its subscription.", line.payment_ref))
+                raise UserError(
+                    self.env._("The bank line %s has no suggestion; choose its subscription.", line.payment_ref)
+                )
             line.subscription_id = best.subscription_id
         return self.action_subscription_assign()
 

@@ -16,5 +16,7 @@ class AccountMove(models.Model):
     @api.depends("name", "move_type")
     def _compute_bank_reference_key(self):
         for move in self:
-            key = move.move_type == "out_invoice" and move.name and move.name != "/" and matching.reference_key(move.name)
+            key = (
+                move.move_type == "out_invoice" and move.name and move.name != "/" and matching.reference_key(move.name)
+            )
             move.bank_reference_key = key or False

@@ -44,8 +44,10 @@ class TestBankStatementImport(BankStatementCommon):
         self.assertEqual(len(lines), 3)
 
     def test_broken_1c_file_is_refused_with_its_line(self):
-        data = (FIXTURES / "onec_exchange_uk.txt").read_bytes().replace(
-            "Сумма=900.00".encode("cp1251"), "Сумма=9OO,x".encode("cp1251")
+        data = (
+            (FIXTURES / "onec_exchange_uk.txt")
+            .read_bytes()
+            .replace("Сумма=900.00".encode("cp1251"), "Сумма=9OO,x".encode("cp1251"))
         )
         wizard = (
             self.env["account.statement.import"]

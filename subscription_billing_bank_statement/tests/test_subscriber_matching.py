@@ -27,7 +27,9 @@ class TestSubscriberMatching(BankStatementCommon):
         rent = self._by_ref(lines, "Оренда каналу")
         self.assertFalse(rent.subscription_match_state)
         self.assertFalse(rent.is_reconciled)
-        self.assertEqual(rent.move_id.line_ids.account_id, rent.journal_id.default_account_id | rent.journal_id.suspense_account_id)
+        self.assertEqual(
+            rent.move_id.line_ids.account_id, rent.journal_id.default_account_id | rent.journal_id.suspense_account_id
+        )
 
     def test_camt_each_identifier_kind(self):
         lines, _jobs = self._import("camt053_uah.xml", self.journal_camt)
@@ -69,10 +71,14 @@ class TestSubscriberMatching(BankStatementCommon):
         self.assertEqual(first.reason, "reference")
         self.assertEqual(first.reason_detail, "SB61 is close to SB16")
         self.assertAlmostEqual(first.score, 0.85)
-        self.assertIn(nowak, self.env["account.bank.statement.line"].search([("subscription_match_state", "=", "unmatched")]))
+        self.assertIn(
+            nowak, self.env["account.bank.statement.line"].search([("subscription_match_state", "=", "unmatched")])
+        )
         # an accountant who is no billing manager assigns it
         accountant = new_test_user(
-            self.env, "bank.clerk", groups="account.group_account_basic,subscription_billing.group_subscription_billing_user"
+            self.env,
+            "bank.clerk",
+            groups="account.group_account_basic,subscription_billing.group_subscription_billing_user",
         )
         first.with_user(accountant).action_assign()
         self.assertEqual(nowak.subscription_match_state, "matched")
@@ -85,7 +91,9 @@ class TestSubscriberMatching(BankStatementCommon):
     def test_billing_user_without_invoicing_rights_cannot_assign(self):
         lines, _jobs = self._import("camt053_uah.xml", self.journal_camt)
         nowak = lines.filtered(lambda li: "SB-00061" in li.payment_ref)
-        viewer = new_test_user(self.env, "billing.viewer", groups="subscription_billing.group_subscription_billing_user")
+        viewer = new_test_user(
+            self.env, "billing.viewer", groups="subscription_billing.group_subscription_billing_user"
+        )
         with self.assertRaises(AccessError):
             nowak.subscription_suggestion_ids[0].with_user(viewer).action_assign()
 

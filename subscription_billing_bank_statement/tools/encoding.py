@@ -6,7 +6,7 @@ of its letters are the ones the language really uses; the better text wins.
 """
 
 POLISH = set("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ")
-CYRILLIC = set("абвгґдеєжзиіїйклмнопрстуфхцчшщьюяыэъё" "АБВГҐДЕЄЖЗИІЇЙКЛМНОПРСТУФХЦЧШЩЬЮЯЫЭЪЁ")
+CYRILLIC = set("абвгґдеєжзиіїйклмнопрстуфхцчшщьюяыэъёАБВГҐДЕЄЖЗИІЇЙКЛМНОПРСТУФХЦЧШЩЬЮЯЫЭЪЁ")
 
 
 def _score(text, letters):

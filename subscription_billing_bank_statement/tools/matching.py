@@ -11,7 +11,6 @@ would say they are the same.
 import re
 import unicodedata
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 
 # Cyrillic letters drawn like Latin ones (upper case after str.upper()).
 LOOKALIKES = str.maketrans(
@@ -76,8 +75,8 @@ def reference_key(text):
     run of digits loses its leading zeros. ``""`` when ``text`` holds no digit.
     """
     groups = []
-    for group in SEPARATORS.split(fold_letters(text)):
-        previous = None
+    for raw in SEPARATORS.split(fold_letters(text)):
+        group, previous = raw, None
         while previous != group:
             previous = group
             group = DIGIT_LOOKALIKE.sub(lambda m: DIGIT_OF[m.group(0)], group)

@@ -104,17 +104,9 @@ def _first(values, *keys):
     return ""
 
 
-def parse(data):
-    """Read a 1CClientBankExchange file (bytes); return the header dict and the statements.
-
-    Raises ``OneCFormatError`` with the line number when a section is not closed, a date or
-    an amount cannot be read.
-    """
-    if not is_onec(data):
-        raise OneCFormatError("not a 1CClientBankExchange file")
-    text = _decode(data)
-    header, statements = {}, {}
-    documents = []
+def _read(text):
+    """The file's header, its account blocks and its documents, each with its first line."""
+    header, accounts, documents = {}, [], []
     section, current, start = None, None, 0
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
@@ -124,42 +116,48 @@ def parse(data):
         key = key.strip()
         if key == "КонецФайла":
             break
-        if key == "СекцияРасчСчет":
-            section, current, start = "account", {}, number
-            continue
-        if key == "КонецРасчСчет":
-            if section != "account":
-                raise OneCFormatError(f"line {number}: КонецРасчСчет without СекцияРасчСчет")
-            account = _account(current.get("РасчСчет"))
-            stmt = statements.setdefault(account, Statement(account=account))
-            stmt.date_from = _date(current.get("ДатаНачала", ""), number) or stmt.date_from
-            stmt.date_to = _date(current.get("ДатаКонца", ""), number) or stmt.date_to
-            opening = _amount(current.get("НачальныйОстаток", ""), number)
-            closing = _amount(current.get("КонечныйОстаток", ""), number)
-            # Several blocks for one account (one per day): the first opens, the last closes.
-            if stmt.balance_start is None:
-                stmt.balance_start = opening
-            if closing is not None:
-                stmt.balance_end = closing
-            section, current = None, None
-            continue
-        if key == "СекцияДокумент":
+        opening = {"СекцияРасчСчет": "account", "СекцияДокумент": "document"}.get(key)
+        closing = {"КонецРасчСчет": "account", "КонецДокумента": "document"}.get(key)
+        if opening:
             if section is not None:
-                raise OneCFormatError(f"line {number}: СекцияДокумент inside an open section (line {start})")
-            section, current, start = "document", {"__kind__": value.strip()}, number
-            continue
-        if key == "КонецДокумента":
-            if section != "document":
-                raise OneCFormatError(f"line {number}: КонецДокумента without СекцияДокумент")
-            documents.append((start, current))
+                raise OneCFormatError(f"line {number}: {key} inside an open section (line {start})")
+            section, current, start = opening, {"__kind__": value.strip()}, number
+        elif closing:
+            if section != closing:
+                raise OneCFormatError(f"line {number}: {key} without its opening section")
+            (accounts if closing == "account" else documents).append((start, current))
             section, current = None, None
-            continue
-        if section is None:
+        elif section is None:
             header[key] = value.strip()
         else:
             current[key] = value.strip()
     if section is not None:
         raise OneCFormatError(f"line {start}: section not closed before the end of the file")
+    return header, accounts, documents
+
+
+def parse(data):
+    """Read a 1CClientBankExchange file (bytes); return the header dict and the statements.
+
+    Raises ``OneCFormatError`` with the line number when a section is not closed, a date or
+    an amount cannot be read.
+    """
+    if not is_onec(data):
+        raise OneCFormatError("not a 1CClientBankExchange file")
+    header, accounts, documents = _read(_decode(data))
+    statements = {}
+    for start, values in accounts:
+        account = _account(values.get("РасчСчет"))
+        stmt = statements.setdefault(account, Statement(account=account))
+        stmt.date_from = stmt.date_from or _date(values.get("ДатаНачала", ""), start)
+        stmt.date_to = _date(values.get("ДатаКонца", ""), start) or stmt.date_to
+        opening = _amount(values.get("НачальныйОстаток", ""), start)
+        closing = _amount(values.get("КонечныйОстаток", ""), start)
+        # Several blocks for one account (one per day): the first opens, the last closes.
+        if stmt.balance_start is None:
+            stmt.balance_start = opening
+        if closing is not None:
+            stmt.balance_end = closing
     own_accounts = set(statements) or {_account(a) for a in [header.get("РасчСчет", "")] if a}
     if not own_accounts:
         raise OneCFormatError("the file names no account (РасчСчет)")
@@ -204,9 +202,7 @@ def _document(start, values, own_accounts):
         partner_name=name,
         partner_tax_id=_first(values, f"{side}ИНН", f"{side}ОКПО", f"{side}ЕДРПОУ"),
         partner_account=_account(_first(values, f"{side}Счет", f"{side}РасчСчет")),
-        purpose=" ".join(
-            v for k, v in sorted(values.items()) if k.startswith("НазначениеПлатежа") and v
-        ),
+        purpose=" ".join(v for k, v in sorted(values.items()) if k.startswith("НазначениеПлатежа") and v),
     )
     if not doc.values["__own__"]:
         doc.values["__own__"] = next(iter(sorted(own_accounts)))
