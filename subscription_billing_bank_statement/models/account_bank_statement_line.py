@@ -69,8 +69,8 @@ class AccountBankStatementLine(models.Model):
         """Match the lines still waiting, reconcile the ones found. Re-runnable: a matched line
         is skipped, an unmatched one is tried again."""
         lines = self.exists().filtered(lambda line: line.subscription_match_state in ("pending", "unmatched"))
-        lines._subscription_match()
-        lines.filtered(lambda line: line.subscription_match_state == "matched")._subscription_reconcile()
+        partners = lines._subscription_match()
+        lines.filtered(lambda line: line.subscription_match_state == "matched")._subscription_reconcile(partners)
         return len(lines)
 
     # ------------------------------------------------------------------
@@ -95,9 +95,11 @@ class AccountBankStatementLine(models.Model):
     def _subscription_match(self):
         """Find each line's subscriber, identifier kinds in order: contract, invoice, account
         number, tax id, payer's bank account, name. Each kind is one query for the batch.
-        A line with no single answer waits as unmatched, with ranked suggestions."""
+        A line with no single answer waits as unmatched, with ranked suggestions.
+        Returns the customer found for each matched line id (written on the line when it is
+        reconciled, in the same write as its journal items)."""
         if not self:
-            return
+            return {}
         clues = self._subscription_clues()
         keys = list({k for c in clues.values() for k in c["keys"]})
         tax_ids = list({t for c in clues.values() for t in c["tax_ids"]})
@@ -158,6 +160,7 @@ class AccountBankStatementLine(models.Model):
             "running": running,
         }
         unmatched = self.browse()
+        found_by_line, same_match = {}, {}
         for line in self:
             found = None
             for method, candidates in line._subscription_candidates(clues[line], tables):
@@ -166,12 +169,17 @@ class AccountBankStatementLine(models.Model):
                     break
             if found:
                 method, partner, sub = found
-                line._subscription_set_match(partner, sub, method)
+                found_by_line[line.id] = partner
+                same_match.setdefault((sub, method), self.browse())
+                same_match[(sub, method)] |= line
             else:
                 unmatched |= line
+        for (sub, method), lines in same_match.items():
+            lines._subscription_set_match(sub, method)
         if unmatched:
             unmatched.write({"subscription_match_state": "unmatched"})
             unmatched._subscription_suggest(clues)
+        return found_by_line
 
     def _subscription_candidates(self, clue, tables):
         """Yield ``(method, (partner, subscription))`` for the first identifier kind that decides."""
@@ -220,11 +228,10 @@ class AccountBankStatementLine(models.Model):
                 yield "name", result
                 return
 
-    def _subscription_set_match(self, partner, subscription, method):
-        self.ensure_one()
+    def _subscription_set_match(self, subscription, method):
+        """Mark the lines matched (no journal item changes here: see ``_subscription_reconcile``)."""
         self.write(
             {
-                "partner_id": partner.id,
                 "subscription_id": subscription.id or False,
                 "subscription_match_method": method,
                 "subscription_match_state": "matched",
@@ -279,25 +286,40 @@ class AccountBankStatementLine(models.Model):
     # ------------------------------------------------------------------
     # Reconciling
     # ------------------------------------------------------------------
-    def _subscription_reconcile(self):
+    def _subscription_reconcile(self, partners=None):
         """Reconcile each matched line with its subscriber's open invoices, oldest first.
 
         Odoo's own way for a bank line: its suspense line becomes the customer's receivable
-        line on the line's move (ORM write, then the move synchronises the statement line),
+        line on the line's move and both items get the customer (one ORM write; the move then
+        synchronises the statement line's partner),
         and the receivable lines are reconciled with ``_reconcile_plan``, one group per
         subscription (or customer), which pays the oldest due date first. What exceeds the
         open invoices stays on the customer's account as an advance.
         """
         AccountMoveLine = self.env["account.move.line"]
         groups = {}
+        partners = partners or {}
         for line in self:
-            partner = line.partner_id.commercial_partner_id
-            _liquidity, suspense, _other = line._seek_for_lines()
-            if not partner or len(suspense) != 1:
-                continue  # already reconciled by hand, or nothing to move
+            partner = (
+                partners.get(line.id)
+                or line.subscription_id.partner_id.commercial_partner_id
+                or line.partner_id.commercial_partner_id
+            )
+            liquidity, suspense, _other = line._seek_for_lines()
+            if not partner:
+                continue
+            if len(suspense) != 1:  # already reconciled by hand: only say whose money it is
+                line.partner_id = partner
+                continue
             receivable = partner.with_company(line.company_id).property_account_receivable_id
             line.move_id.with_context(skip_readonly_check=True).write(
-                {"line_ids": [Command.update(suspense.id, {"account_id": receivable.id, "partner_id": partner.id})]}
+                {
+                    "partner_id": partner.id,
+                    "line_ids": [
+                        Command.update(liquidity.id, {"partner_id": partner.id}),
+                        Command.update(suspense.id, {"account_id": receivable.id, "partner_id": partner.id}),
+                    ],
+                }
             )
             key = line.subscription_id or partner
             groups.setdefault(key, AccountMoveLine)
@@ -322,17 +344,18 @@ class AccountBankStatementLine(models.Model):
             )
         if partners:
             open_lines |= AccountMoveLine.search([*open_domain, ("partner_id", "child_of", partners.ids)])
-        taken = set()
-        for sub in subscriptions:
-            for move_line in open_lines:
-                if move_line.id not in taken and sub in move_line.move_id.invoice_line_ids.subscription_id:
-                    groups[sub] |= move_line
-                    taken.add(move_line.id)
-        for partner in partners:
-            for move_line in open_lines:
-                if move_line.id not in taken and move_line.partner_id.commercial_partner_id == partner:
-                    groups[partner] |= move_line
-                    taken.add(move_line.id)
+        subscription_of_move = {}
+        if subscriptions:
+            for item in AccountMoveLine.search(
+                [("move_id", "in", open_lines.move_id.ids), ("subscription_id", "in", subscriptions.ids)]
+            ):
+                subscription_of_move.setdefault(item.move_id.id, item.subscription_id)
+        for move_line in open_lines:
+            sub = subscription_of_move.get(move_line.move_id.id)
+            if sub in groups:
+                groups[sub] |= move_line
+            elif move_line.partner_id.commercial_partner_id in groups:
+                groups[move_line.partner_id.commercial_partner_id] |= move_line
         plan = [lines for lines in groups.values() if len(lines) > 1 and len(lines.account_id) == 1]
         if plan:
             AccountMoveLine._reconcile_plan(plan)
@@ -348,9 +371,7 @@ class AccountBankStatementLine(models.Model):
             if not line.subscription_id:
                 raise UserError(self.env._("Choose the subscription of the bank line %s first.", line.payment_ref))
         for line in self:
-            line._subscription_set_match(
-                line.subscription_id.partner_id.commercial_partner_id, line.subscription_id, "manual"
-            )
+            line._subscription_set_match(line.subscription_id, "manual")
         self._subscription_reconcile()
         return True
 
