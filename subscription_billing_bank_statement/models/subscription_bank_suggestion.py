@@ -15,7 +15,7 @@ class SubscriptionBankSuggestion(models.Model):
     subscription_id = fields.Many2one("subscription.subscription", required=True, ondelete="cascade", readonly=True)
     partner_id = fields.Many2one(related="subscription_id.partner_id", string="Customer")
     sequence = fields.Integer("Rank", readonly=True)
-    score = fields.Float(readonly=True, help="1.0: identical; a one-character typo scores about 0.8.")
+    score = fields.Float(readonly=True, help="1.0: identical; one typo in a four-character number scores 0.75.")
     reason = fields.Selection(
         [("reference", "Similar reference"), ("name", "Similar payer name")], required=True, readonly=True
     )
