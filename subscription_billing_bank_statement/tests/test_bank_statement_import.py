@@ -108,3 +108,42 @@ class TestBankStatementImport(BankStatementCommon):
         self.assertTrue(all(uid.split("-", 2)[2].startswith("hash-") for uid in lines.mapped("unique_import_id")))
         with self.assertRaisesRegex(UserError, "already imported"):
             self._import("privatbank_business.csv", self.journal_privat, mapping=mapping)
+
+    def test_windows_1250_csv_read_as_polish_not_cyrillic(self):
+        """A Polish bank's CSV in Windows-1250 under a mapping left at UTF-8: the letters decide
+        (chardet, the OCA fallback, reads this file as Windows-1252: "Op³ata", "£ukasz")."""
+        mapping = self.env["account.statement.import.sheet.mapping"].create(
+            {
+                "name": "Polish bank",
+                "file_encoding": "utf-8",
+                "delimiter": "semicolon",
+                "float_thousands_sep": "none",
+                "float_decimal_sep": "comma",
+                "header_lines_skip_count": 1,
+                "timestamp_format": "%Y-%m-%d",
+                "timestamp_column": "Data operacji",
+                "amount_column": "Kwota",
+                "description_column": "Tytuł",
+                "partner_name_column": "Nadawca",
+            }
+        )
+        content = (
+            "Data operacji;Tytuł;Nadawca;Kwota\r\n"
+            "2026-11-04;Opłata za internet, umowa SB-00013;Łukasz Wiśniewski, Gdańsk;300,00\r\n"
+        ).encode("cp1250")
+        wizard = (
+            self.env["account.statement.import"]
+            .with_context(journal_id=self.journal_privat.id)
+            .create(
+                {
+                    "statement_filename": "wyciag.csv",
+                    "statement_file": base64.b64encode(content),
+                    "sheet_mapping_id": mapping.id,
+                }
+            )
+        )
+        wizard.import_file_button()
+        line = self.env["account.bank.statement.line"].search([("journal_id", "=", self.journal_privat.id)])
+        self.assertEqual(line.partner_name, "Łukasz Wiśniewski, Gdańsk")
+        self.assertEqual(line.payment_ref, "Opłata za internet, umowa SB-00013")
+        self.assertEqual(line.amount, 300.0)
