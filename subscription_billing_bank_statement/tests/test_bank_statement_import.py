@@ -147,3 +147,17 @@ class TestBankStatementImport(BankStatementCommon):
         self.assertEqual(line.partner_name, "Łukasz Wiśniewski, Gdańsk")
         self.assertEqual(line.payment_ref, "Opłata za internet, umowa SB-00013")
         self.assertEqual(line.amount, 300.0)
+
+    def test_monobank_csv_preset(self):
+        mapping = self.env.ref("subscription_billing_bank_statement.sheet_mapping_monobank")
+        lines, _jobs = self._import("monobank.csv", self.journal_privat, mapping=mapping)
+        self.assertEqual(len(lines), 2)
+        statement = lines.statement_id
+        self.assertEqual((statement.balance_start, statement.balance_end_real), (5000.0, 5190.0))
+        payment = lines.filtered(lambda line: line.amount > 0)
+        self.assertEqual(payment.payment_ref, "Від: Шевченко Олена Іванівна")
+        # the bank's "Від:" is no part of the name: she is found by it
+        self.assertEqual((payment.subscription_id, payment.subscription_match_method), (self.subs["SB-00012"], "name"))
+        fee = lines.filtered(lambda line: line.amount < 0)
+        self.assertEqual(fee.amount, -10.0)
+        self.assertFalse(fee.subscription_match_state)
