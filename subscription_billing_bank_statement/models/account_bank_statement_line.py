@@ -387,6 +387,9 @@ class AccountBankStatementLine(models.Model):
         return self.action_subscription_assign()
 
     def action_subscription_rematch(self):
-        """Try the unmatched lines again, e.g. after a contract or a tax id was entered."""
-        self.filtered(lambda line: line.subscription_match_state == "unmatched")._subscription_match_and_reconcile()
+        """Try the unmatched lines again, e.g. after a contract or a tax id was entered, and
+        match the lines imported by a user without billing rights."""
+        self.filtered(
+            lambda line: line.subscription_match_state in ("unmatched", "pending")
+        )._subscription_match_and_reconcile()
         return True

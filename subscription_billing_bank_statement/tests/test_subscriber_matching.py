@@ -115,3 +115,14 @@ class TestSubscriberMatching(BankStatementCommon):
         line.action_subscription_rematch()
         self.assertEqual((line.subscription_match_method, line.partner_id), ("account", self.bondar))
         self.assertEqual(self.invoices[3].payment_state, "paid")
+
+    def test_accountant_without_billing_rights_leaves_the_matching_to_a_billing_user(self):
+        bookkeeper = new_test_user(self.env, "bookkeeper", groups="account.group_account_user")
+        lines, jobs = self._import("onec_exchange_uk.txt", self.journal_1c, user=bookkeeper)
+        self.assertEqual(jobs, 0)
+        credits = lines.filtered(lambda line: line.amount > 0)
+        self.assertEqual(set(credits.mapped("subscription_match_state")), {"pending"})
+        self.assertEqual(self.invoices[0].payment_state, "not_paid")
+        credits.action_subscription_rematch()
+        self.assertEqual(set(credits.mapped("subscription_match_state")), {"matched"})
+        self.assertEqual(self.invoices[0].payment_state, "paid")

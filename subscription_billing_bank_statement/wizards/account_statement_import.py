@@ -105,5 +105,17 @@ class AccountStatementImport(models.TransientModel):
     def _create_bank_statements(self, stmts_vals, result):
         res = super()._create_bank_statements(stmts_vals, result)
         statements = self.env["account.bank.statement"].browse(result["statement_ids"])
-        statements.line_ids.filtered(lambda line: line.subscription_match_state == "pending")._subscription_enqueue()
+        pending = statements.line_ids.filtered(lambda line: line.subscription_match_state == "pending")
+        if pending and not self.env.user.has_group("subscription_billing.group_subscription_billing_user"):
+            # Matching reads subscriptions, which this user may not: the lines wait for someone who may.
+            result["notifications"].append(
+                self.env._(
+                    "%s incoming payments wait to be matched to subscribers: your user has no "
+                    "Subscription Billing rights. A billing user matches them from Unmatched Bank Lines "
+                    "(Match Again).",
+                    len(pending),
+                )
+            )
+            return res
+        pending._subscription_enqueue()
         return res
