@@ -26,9 +26,20 @@ ALLOWED_DEPENDS = {
     # bridges: Odoo Community's spreadsheet dashboards (as spreadsheet_dashboard_sale does for sale)
     "subscription_billing_dashboard": {"spreadsheet_dashboard", "digest", "subscription_billing"},
     "telephony_bridge_dashboard": {"spreadsheet_dashboard", "telephony_bridge"},
+    # bridge: bank statement files through the OCA statement import addons
+    "subscription_billing_bank_statement": {
+        "subscription_billing",
+        "account_statement_import_camt",
+        "account_statement_import_sheet_file",
+    },
 }
 # OCA addons the addons may depend on; each is a wheel pinned in requirements.txt.
-OCA_DEPENDS = {"queue_job": "odoo-addon-queue_job", "report_xlsx": "odoo-addon-report_xlsx"}
+OCA_DEPENDS = {
+    "queue_job": "odoo-addon-queue_job",
+    "report_xlsx": "odoo-addon-report_xlsx",
+    "account_statement_import_camt": "odoo-addon-account_statement_import_camt",
+    "account_statement_import_sheet_file": "odoo-addon-account_statement_import_sheet_file",
+}
 ENTERPRISE = {"sale_subscription", "account_followup", "voip", "helpdesk", "account_accountant", "web_enterprise"}
 
 

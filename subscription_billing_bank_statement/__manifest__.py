@@ -1,0 +1,25 @@
+{
+    "name": "Subscription Billing: Bank Statements",
+    "summary": "Bank statements (camt.053, 1CClientBankExchange, bank CSV) matched to subscribers and reconciled",
+    "version": "18.0.1.0.0",
+    "category": "Subscription Billing",
+    "license": "LGPL-3",
+    "author": "Subscription Suite",
+    "website": "https://github.com/subscription-suite/odoo-addons",
+    "depends": [
+        "subscription_billing",
+        "account_statement_import_camt",
+        "account_statement_import_sheet_file",
+    ],
+    "external_dependencies": {"python": ["xlrd", "chardet"]},
+    "data": [
+        "security/ir.model.access.csv",
+        "security/subscription_billing_bank_statement_rules.xml",
+        "data/subscription_billing_bank_statement_queue_job.xml",
+        "data/account_statement_import_sheet_mapping_data.xml",
+        "views/account_bank_statement_line_views.xml",
+        "views/account_journal_views.xml",
+        "views/res_company_views.xml",
+        "views/subscription_billing_bank_statement_menus.xml",
+    ],
+}

@@ -1,0 +1,2 @@
+from . import test_bank_statement_import
+from . import test_subscriber_matching

@@ -1,0 +1,163 @@
+import base64
+
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from .common import FIXTURES, BankStatementCommon
+
+
+@tagged("post_install", "-at_install")
+class TestBankStatementImport(BankStatementCommon):
+    def _journal_balance(self, journal):
+        liquidity = self.env["account.move.line"].search(
+            [("account_id", "=", journal.default_account_id.id), ("parent_state", "=", "posted")]
+        )
+        return round(sum(liquidity.mapped("balance")), 2)
+
+    def test_1c_file_read_in_windows_1251_with_balances(self):
+        # what the bank account held before: the previous statement
+        self.env["account.bank.statement.line"].create(
+            {"journal_id": self.journal_1c.id, "date": "2026-11-03", "payment_ref": "Opening", "amount": 1000.0}
+        )
+        lines, jobs = self._import("onec_exchange_uk.txt", self.journal_1c)
+        self.assertEqual(jobs, 1)
+        lines = lines.filtered("statement_id")
+        self.assertEqual(len(lines), 3)
+        statement = lines.statement_id
+        self.assertEqual(statement.balance_start, 1000.0)
+        self.assertEqual(statement.balance_end_real, 2135.5)
+        self.assertTrue(statement.is_complete)
+        first = self._by_ref(lines, "о/р SB 12")
+        self.assertEqual(first.partner_name, "Шевченко Олена Іванівна")
+        self.assertEqual(first.amount, 450.5)
+        fee = self._by_ref(lines, "Оренда каналу")
+        self.assertEqual(fee.amount, -215.0)
+        self.assertEqual(fee.partner_name, 'ПАТ "Укртелеком"')
+        # the journal's balance is now the bank's
+        self.assertEqual(self._journal_balance(self.journal_1c), 2135.5)
+
+    def test_reimporting_the_same_1c_file_creates_nothing(self):
+        self._import("onec_exchange_uk.txt", self.journal_1c)
+        with self.assertRaisesRegex(UserError, "already imported"):
+            self._import("onec_exchange_uk.txt", self.journal_1c)
+        lines = self.env["account.bank.statement.line"].search([("journal_id", "=", self.journal_1c.id)])
+        self.assertEqual(len(lines), 3)
+
+    def test_broken_1c_file_is_refused_with_its_line(self):
+        data = (
+            (FIXTURES / "onec_exchange_uk.txt")
+            .read_bytes()
+            .replace("Сумма=900.00".encode("cp1251"), "Сумма=9OO,x".encode("cp1251"))
+        )
+        wizard = (
+            self.env["account.statement.import"]
+            .with_context(journal_id=self.journal_1c.id)
+            .create({"statement_filename": "bad.txt", "statement_file": base64.b64encode(data)})
+        )
+        with self.assertRaisesRegex(UserError, "cannot be read: line 37"):
+            wizard.import_file_button()
+        self.assertFalse(self.env["account.bank.statement.line"].search([("journal_id", "=", self.journal_1c.id)]))
+
+    def test_camt_entries_batch_reversal_and_references(self):
+        lines, _jobs = self._import("camt053_uah.xml", self.journal_camt)
+        # seven entries, the batch one split in its two payments
+        self.assertEqual(len(lines), 8)
+        self.assertEqual(
+            sorted(lines.mapped("unique_import_id")),
+            sorted(
+                f"UA353052990000026009036201570-{self.journal_camt.id}-camt-{ref}"
+                for ref in [
+                    "UB2611040000001",
+                    "UB2611040000002-01",
+                    "UB2611040000002-02",
+                    "UB2611040000003",
+                    "UB2611040000004",
+                    "UB2611040000005",
+                    "UB2611040000006",
+                    "UB2611040000007",
+                ]
+            ),
+        )
+        polish = lines.filtered(lambda line: line.ref == "RF51SB00013")
+        self.assertEqual(polish.partner_name, "Łukasz Wiśniewski")
+        statement = lines.statement_id
+        self.assertEqual((statement.balance_start, statement.balance_end_real), (5000.0, 6204.0))
+        self.assertTrue(statement.is_complete)
+
+    def test_overlapping_camt_statement_creates_nothing_new(self):
+        self._import("camt053_uah.xml", self.journal_camt)
+        with self.assertRaisesRegex(UserError, "already imported"):
+            self._import("camt053_uah.xml", self.journal_camt)
+        self.assertEqual(
+            self.env["account.bank.statement.line"].search_count([("journal_id", "=", self.journal_camt.id)]), 8
+        )
+
+    def test_privatbank_csv_preset(self):
+        mapping = self.env.ref("subscription_billing_bank_statement.sheet_mapping_privatbank_business")
+        lines, _jobs = self._import("privatbank_business.csv", self.journal_privat, mapping=mapping)
+        self.assertEqual(len(lines), 2)
+        payment = self._by_ref(lines, "договір SB-00012")
+        self.assertEqual(payment.partner_name, "ШЕВЧЕНКО ОЛЕНА ІВАНІВНА")
+        self.assertEqual(payment.payment_ref, "Оплата за послуги зв'язку, договір SB-00012; без ПДВ")
+        self.assertEqual(payment.amount, 200.0)
+        self.assertEqual(payment.subscription_id, self.subs["SB-00012"])
+        fee = self._by_ref(lines, "Комісія")
+        self.assertEqual(fee.amount, -12.5)
+        self.assertFalse(fee.subscription_match_state)
+        # no bank reference in the file: the hash keeps a re-import out
+        self.assertTrue(all(uid.split("-", 2)[2].startswith("hash-") for uid in lines.mapped("unique_import_id")))
+        with self.assertRaisesRegex(UserError, "already imported"):
+            self._import("privatbank_business.csv", self.journal_privat, mapping=mapping)
+
+    def test_windows_1250_csv_read_as_polish_not_cyrillic(self):
+        """A Polish bank's CSV in Windows-1250 under a mapping left at UTF-8: the letters decide
+        (chardet, the OCA fallback, reads this file as Windows-1252: "Op³ata", "£ukasz")."""
+        mapping = self.env["account.statement.import.sheet.mapping"].create(
+            {
+                "name": "Polish bank",
+                "file_encoding": "utf-8",
+                "delimiter": "semicolon",
+                "float_thousands_sep": "none",
+                "float_decimal_sep": "comma",
+                "header_lines_skip_count": 1,
+                "timestamp_format": "%Y-%m-%d",
+                "timestamp_column": "Data operacji",
+                "amount_column": "Kwota",
+                "description_column": "Tytuł",
+                "partner_name_column": "Nadawca",
+            }
+        )
+        content = (
+            "Data operacji;Tytuł;Nadawca;Kwota\r\n"
+            "2026-11-04;Opłata za internet, umowa SB-00013;Łukasz Wiśniewski, Gdańsk;300,00\r\n"
+        ).encode("cp1250")
+        wizard = (
+            self.env["account.statement.import"]
+            .with_context(journal_id=self.journal_privat.id)
+            .create(
+                {
+                    "statement_filename": "wyciag.csv",
+                    "statement_file": base64.b64encode(content),
+                    "sheet_mapping_id": mapping.id,
+                }
+            )
+        )
+        wizard.import_file_button()
+        line = self.env["account.bank.statement.line"].search([("journal_id", "=", self.journal_privat.id)])
+        self.assertEqual(line.partner_name, "Łukasz Wiśniewski, Gdańsk")
+        self.assertEqual(line.payment_ref, "Opłata za internet, umowa SB-00013")
+        self.assertEqual(line.amount, 300.0)
+
+    def test_monobank_csv_preset(self):
+        mapping = self.env.ref("subscription_billing_bank_statement.sheet_mapping_monobank")
+        lines, _jobs = self._import("monobank.csv", self.journal_privat, mapping=mapping)
+        self.assertEqual(len(lines), 2)
+        statement = lines.statement_id
+        self.assertEqual((statement.balance_start, statement.balance_end_real), (5000.0, 5190.0))
+        payment = lines.filtered(lambda line: line.amount > 0)
+        self.assertEqual(payment.payment_ref, "Від: Шевченко Олена Іванівна")
+        # the bank's "Від:" is no part of the name: she is found by it
+        self.assertEqual((payment.subscription_id, payment.subscription_match_method), (self.subs["SB-00012"], "name"))
+        fee = lines.filtered(lambda line: line.amount < 0)
+        self.assertEqual(fee.amount, -10.0)
+        self.assertFalse(fee.subscription_match_state)

@@ -1,0 +1,1 @@
+"""Plain-Python logic of the bank statement bridge: no Odoo imports here (tests/unit)."""
