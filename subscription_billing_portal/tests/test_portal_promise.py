@@ -94,8 +94,9 @@ class TestPortalPromise(PortalSubscriptionCommon):
         self.authenticate("boris", "boris")
         page = self._promise(self.sub_b, self.today.isoformat(), "99")
         self.assertIn("o_subscription_promise_error", page.text)
-        self.assertNotIn("at most the balance owed", page.text)
-        self.assertIn("31,00", page.text.replace("\xa0", " "))
+        error = page.text.split("o_subscription_promise_error")[1].split("</div>")[0]
+        self.assertIn("Обіцяна сума має бути більшою за нуль і не більшою за заборгованість", error)
+        self.assertIn("31,00", error, "the balance in the customer's number format")
 
     def test_nobody_promises_on_another_customers_subscription(self):
         self.authenticate("ada", "ada")
