@@ -32,6 +32,7 @@ ADDONS = ",".join(
         "subscription_billing_dashboard",
         "telephony_bridge_dashboard",
         "subscription_billing_bank_statement",
+        "cert_issuance_portal",
         "payment_demo",
         "l10n_ua",
         "l10n_pl",

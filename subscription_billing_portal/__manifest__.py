@@ -15,6 +15,7 @@
         "data/subscription_billing_portal_queue_job.xml",
         "views/subscription_subscription_views.xml",
         "views/subscription_dunning_policy_views.xml",
+        "views/subscription_payment_promise_views.xml",
         "views/subscription_portal_templates.xml",
     ],
     "demo": [

@@ -32,6 +32,8 @@ ALLOWED_DEPENDS = {
         "account_statement_import_camt",
         "account_statement_import_sheet_file",
     },
+    # bridge: the customer's licenses and certificates in Odoo's portal (as sale_project joins two apps)
+    "cert_issuance_portal": {"cert_issuance", "portal"},
 }
 # OCA addons the addons may depend on; each is a wheel pinned in requirements.txt.
 OCA_DEPENDS = {

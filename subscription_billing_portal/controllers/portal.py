@@ -1,7 +1,7 @@
-from odoo import http
+from odoo import fields, http
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
-from odoo.exceptions import AccessError, MissingError, UserError
+from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.http import request
 
 
@@ -72,6 +72,9 @@ class SubscriptionPortal(CustomerPortal):
             if logged_in and sub_sudo.amount_overdue and sub_sudo.partner_id == request.env.user.partner_id
             else False,
             "portal_message": message,
+            "promises": sub_sudo._portal_promises(),
+            "promise_error": kwargs.pop("promise_error", None),
+            "promise_values": kwargs.pop("promise_values", {}),
             "page_name": "subscription",
         }
         return self._get_page_view_values(sub_sudo, access_token, values, "my_subscriptions_history", False, **kwargs)
@@ -100,3 +103,38 @@ class SubscriptionPortal(CustomerPortal):
         except UserError:
             return request.redirect(f"{sub_sudo.get_portal_url()}&message=token_refused")
         return request.redirect(f"{sub_sudo.get_portal_url()}&message={'token_saved' if token else 'token_removed'}")
+
+    @http.route(
+        ["/my/subscriptions/<int:subscription_id>/promise"],
+        type="http",
+        auth="user",
+        methods=["POST"],
+        website=True,
+    )
+    def portal_subscription_promise(self, subscription_id, date_until=None, amount=None, **kw):
+        """The logged-in customer asks for a promised payment; refused with the reason on the page."""
+        subscription = request.env["subscription.subscription"].browse(subscription_id).exists()
+        # Only with the customer's own rights (record rules), never with a shared link's access token.
+        if not subscription or not subscription.has_access("read"):
+            return request.redirect("/my")
+        error = None
+        try:
+            promise_date = fields.Date.to_date(date_until or None)
+            promise_amount = float((amount or "").replace(",", ".").replace(" ", ""))
+        except ValueError:
+            error = request.env._("Enter the date as a date and the amount as a number.")
+        if not error:
+            try:
+                with request.env.cr.savepoint():
+                    subscription._portal_promise_payment(promise_date, promise_amount)
+            except ValidationError as refused:
+                error = refused.args[0]
+        if not error:
+            return request.redirect(f"{subscription.sudo().get_portal_url()}&message=promise_saved")
+        values = self._subscription_page_values(
+            subscription.sudo(),
+            None,
+            promise_error=error,
+            promise_values={"date_until": date_until, "amount": amount},
+        )
+        return request.render("subscription_billing_portal.portal_my_subscription", values)

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools.misc import format_amount, format_date
 
 
 class SubscriptionSubscription(models.Model):
@@ -93,6 +94,76 @@ class SubscriptionSubscription(models.Model):
         else:
             body = self.env._("Automatic payment by %(token)s removed by the customer.", token=old.display_name)
         self.message_post(body=body, subtype_xmlid="mail.mt_note")
+
+    def _portal_promises(self):
+        """The promised payments of this subscription still postponing its suspension."""
+        self.ensure_one()
+        today = fields.Date.context_today(self)
+        return self.env["subscription.payment.promise"].search(
+            [("subscription_id", "=", self.id), ("date_until", ">=", today)], order="date_until desc, id desc"
+        )
+
+    def _portal_promise_payment(self, date_until, amount):
+        """The customer promises to pay ``amount`` by ``date_until``: suspension is postponed until then.
+
+        Run with the customer's own rights (they may create promises on their own subscriptions
+        only). The policy's limits are those staff promises get: the latest date is the one
+        ``subscription.payment.promise`` computes from the suspension policy, and its once-a-month
+        constraint refuses a second promise. Raises ``ValidationError`` with the reason.
+        """
+        self.ensure_one()
+        env = self.env
+        sub_sudo = self.sudo()  # the state and balance the customer's page shows
+        if sub_sudo.state != "active":
+            raise ValidationError(
+                env._("A suspended subscription starts again when what is overdue is paid, not on a promise.")
+            )
+        if sub_sudo.currency_id.compare_amounts(sub_sudo.amount_due, 0.0) <= 0:
+            raise ValidationError(
+                env._("Subscription %(sub)s owes nothing: there is nothing to promise.", sub=sub_sudo.name)
+            )
+        today = fields.Date.context_today(self)
+        promises = env["subscription.payment.promise"]
+        # The latest date the policy allows, computed by the promise itself (as for a staff promise).
+        latest = promises.sudo().new({"subscription_id": self.id, "date": today}).date_until
+        if not date_until or date_until < today or date_until > latest:
+            raise ValidationError(
+                env._(
+                    "Choose a date between %(today)s and %(latest)s: "
+                    "the policy postpones suspension by that much at most.",
+                    today=format_date(env, today),
+                    latest=format_date(env, latest),
+                )
+            )
+        if sub_sudo.currency_id.compare_amounts(amount or 0.0, 0.0) <= 0 or (
+            sub_sudo.currency_id.compare_amounts(amount, sub_sudo.amount_due) > 0
+        ):
+            raise ValidationError(
+                env._(
+                    "The promised amount must be more than zero and at most the balance owed, %(due)s.",
+                    due=format_amount(env, sub_sudo.amount_due, sub_sudo.currency_id),
+                )
+            )
+        promise = promises.create(
+            {
+                "subscription_id": self.id,
+                "date": today,
+                "date_until": date_until,
+                "amount": amount,
+                "from_portal": True,
+            }
+        )
+        # The note is the system's record of what the customer did (a portal user cannot post notes).
+        sub_sudo.message_post(
+            body=env._(
+                "The customer promised to pay %(amount)s by %(date)s (asked in the portal).",
+                amount=format_amount(env, amount, sub_sudo.currency_id),
+                date=format_date(env, date_until),
+            ),
+            author_id=env.user.partner_id.id,
+            subtype_xmlid="mail.mt_note",
+        )
+        return promise
 
     def action_preview_subscription(self):
         """Open the subscription's portal page as the customer sees it."""

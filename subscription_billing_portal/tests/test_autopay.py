@@ -137,6 +137,75 @@ class TestAutopay(PortalSubscriptionCommon):
         self.assertIn(invoice.payment_state, ("paid", "in_payment"))
         self.assertFalse(invoice.subscription_autopay_next_date)
 
+    def _charge_pending(self):
+        """An invoice whose first automatic charge the provider left pending."""
+        sub = self._subscription_with_token("pending")
+        with trap_jobs() as trap:
+            self.env["subscription.subscription"]._cron_generate_invoices(today=self.start)
+            trap.perform_enqueued_jobs()
+            trap.perform_enqueued_jobs()
+        invoice = self._invoices(sub)
+        tx = self._autopay_txs(invoice)
+        self.assertEqual(tx.state, "pending")
+        self.assertFalse(invoice.subscription_autopay_next_date, "nothing planned while the provider decides")
+        self.assertIn("waiting for the provider", sub.message_ids[0].body)
+        return sub, invoice, tx
+
+    def _notify(self, tx, state):
+        """The provider's later notification, processed as payment_demo's own tests do."""
+        self.env["payment.transaction"].sudo()._handle_notification_data(
+            "demo", {"reference": tx.reference, "simulated_state": state}
+        )
+
+    def test_pending_charge_declined_later_is_retried(self):
+        sub, invoice, tx = self._charge_pending()
+        first = invoice.subscription_autopay_first_date
+        self._notify(tx, "error")
+        self.assertEqual(tx.state, "error")
+        self.assertEqual(invoice.subscription_autopay_next_date, first + timedelta(days=1), "the policy's first retry")
+        self.assertIn("attempt 1) declined", sub.message_ids[0].body)
+        mail = self.env["mail.mail"].search([("model", "=", "account.move"), ("res_id", "=", invoice.id)])
+        self.assertEqual(len(mail), 1, "the customer is told the card was declined, with the pay link")
+        self.assertIn(f"/my/invoices/{invoice.id}?access_token={invoice.access_token}", mail.body_html)
+        # the retry charges the card again, under the next attempt's reference
+        sub.payment_token_id.demo_simulated_state = "done"
+        with freeze_time(invoice.subscription_autopay_next_date), trap_jobs() as trap:
+            self.env["account.move"]._cron_subscription_autopay_retry()
+            trap.perform_enqueued_jobs()
+        txs = self._autopay_txs(invoice)
+        self.assertEqual(txs.mapped("reference"), [f"{invoice.name}-AUTO1", f"{invoice.name}-AUTO2"])
+        self.assertEqual(txs.mapped("state"), ["error", "done"])
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        self.assertFalse(invoice.subscription_autopay_next_date)
+
+    def test_pending_charge_canceled_later_is_retried_and_a_late_done_is_not(self):
+        _sub, invoice, tx = self._charge_pending()
+        self._notify(tx, "cancel")
+        self.assertEqual(tx.state, "cancel")
+        self.assertEqual(
+            invoice.subscription_autopay_next_date, invoice.subscription_autopay_first_date + timedelta(days=1)
+        )
+        # an accepted charge planned nothing: only declines of our pending charges are re-planned
+        _sub2, invoice2, tx2 = self._charge_pending()
+        self._notify(tx2, "done")
+        self.assertEqual(tx2.state, "done")
+        self.assertFalse(invoice2.subscription_autopay_next_date)
+        # a declined payment that is not an automatic charge plans nothing either
+        other = self.env["payment.transaction"].create(
+            {
+                "provider_id": self.provider.id,
+                "payment_method_id": self.method.id,
+                "reference": f"{invoice2.name}-manual",
+                "amount": 5.0,
+                "currency_id": invoice2.currency_id.id,
+                "partner_id": self.customer.id,
+                "invoice_ids": [(6, 0, invoice2.ids)],
+            }
+        )
+        self._notify(other, "pending")
+        self._notify(other, "error")
+        self.assertFalse(invoice2.subscription_autopay_next_date)
+
     def test_customer_removes_the_card_from_the_portal(self):
         sub = self._subscription_with_token("done")
         self.authenticate("boris", "boris")

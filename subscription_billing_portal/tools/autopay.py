@@ -5,7 +5,10 @@ made when the billing run posted the invoice: ``"1,3,7"`` retries one, three and
 after it. Attempt 1 is that first charge; attempt ``n + 1`` is the ``n``-th retry.
 """
 
+import re
 from datetime import timedelta
+
+REFERENCE = re.compile(r"^(?P<invoice>.+)-AUTO(?P<attempt>[1-9][0-9]*)$")
 
 
 def parse_retry_days(text):
@@ -46,3 +49,17 @@ def reference(invoice_name, attempt):
     the same charge is refused by the database's unique constraint on the reference.
     """
     return f"{invoice_name}-AUTO{attempt}"
+
+
+def parse_reference(text):
+    """``"INV/2025/00012-AUTO2"`` -> ``("INV/2025/00012", 2)``; ``None`` for any other reference.
+
+    >>> parse_reference("INV/2025/00012-AUTO2")
+    ('INV/2025/00012', 2)
+    >>> parse_reference("INV/2025/00012") is None
+    True
+    """
+    match = REFERENCE.match(text or "")
+    if not match:
+        return None
+    return match["invoice"], int(match["attempt"])

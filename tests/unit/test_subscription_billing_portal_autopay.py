@@ -33,3 +33,10 @@ def test_reference_is_the_same_for_the_same_invoice_and_attempt():
     assert autopay.reference("INV/2026/00042", 2) == "INV/2026/00042-AUTO2"
     assert autopay.reference("INV/2026/00042", 2) == autopay.reference("INV/2026/00042", 2)
     assert autopay.reference("INV/2026/00042", 1) != autopay.reference("INV/2026/00042", 2)
+
+
+def test_parse_reference_reads_invoice_and_attempt():
+    assert autopay.parse_reference(autopay.reference("INV/2025/00012", 2)) == ("INV/2025/00012", 2)
+    assert autopay.parse_reference("INV/2025/00012-AUTO10") == ("INV/2025/00012", 10)
+    for other in ("INV/2025/00012", "INV/2025/00012-AUTO0", "INV/2025/00012-AUTOx", "", None):
+        assert autopay.parse_reference(other) is None
