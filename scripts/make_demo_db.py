@@ -31,6 +31,7 @@ ADDONS = ",".join(
         "subscription_billing_portal",
         "subscription_billing_dashboard",
         "telephony_bridge_dashboard",
+        "cert_issuance_dashboard",
         "payment_demo",
         "l10n_ua",
         "l10n_pl",

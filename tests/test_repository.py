@@ -26,6 +26,7 @@ ALLOWED_DEPENDS = {
     # bridges: Odoo Community's spreadsheet dashboards (as spreadsheet_dashboard_sale does for sale)
     "subscription_billing_dashboard": {"spreadsheet_dashboard", "digest", "subscription_billing"},
     "telephony_bridge_dashboard": {"spreadsheet_dashboard", "telephony_bridge"},
+    "cert_issuance_dashboard": {"spreadsheet_dashboard", "cert_issuance"},
 }
 # OCA addons the addons may depend on; each is a wheel pinned in requirements.txt.
 OCA_DEPENDS = {"queue_job": "odoo-addon-queue_job", "report_xlsx": "odoo-addon-report_xlsx"}
