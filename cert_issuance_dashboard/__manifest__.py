@@ -8,5 +8,6 @@
     "website": "https://github.com/subscription-suite/odoo-addons",
     "depends": ["spreadsheet_dashboard", "cert_issuance"],
     "data": ["data/dashboards.xml"],
+    "demo": ["demo/cert_issuance_dashboard_demo.xml"],
     "auto_install": ["cert_issuance"],
 }

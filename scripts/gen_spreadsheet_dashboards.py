@@ -407,10 +407,10 @@ def certificates_dashboard():
         [
             ("Licenses renewed (won)", zero('PIVOT.VALUE(5,"__count:sum")'), "3"),
             ("Licenses not renewed (lost)", zero('PIVOT.VALUE(6,"__count:sum")'), "3"),
-            ("License renewal rate", f"=IFERROR(B{won_row}/(B{won_row}+B{won_row + 1}),0)", "2"),
+            ("License renewal rate", f'=IFERROR(B{won_row}/(B{won_row}+B{won_row + 1}),"")', "2"),
             ("Certificates renewed (won)", zero('PIVOT.VALUE(7,"__count:sum")'), "3"),
             ("Certificates not renewed (lost)", zero('PIVOT.VALUE(8,"__count:sum")'), "3"),
-            ("Certificate renewal rate", f"=IFERROR(B{won_row + 3}/(B{won_row + 3}+B{won_row + 4}),0)", "2"),
+            ("Certificate renewal rate", f'=IFERROR(B{won_row + 3}/(B{won_row + 3}+B{won_row + 4}),"")', "2"),
         ],
     )
     sheet.put("F3", text("Licenses expiring in 30 days, per module"), style="2")
@@ -419,7 +419,7 @@ def certificates_dashboard():
     sheet.put("F17", "=PIVOT(2)")
     sheet.put("F29", text("Certificate sets missing documents, per manager"), style="2")
     sheet.put("F30", "=PIVOT(4)")
-    return spreadsheet(sheet, pivots, [260, 110, 110, 120, 30, 240, 120, 120, 120, 110, 110, 110])
+    return spreadsheet(sheet, pivots, [260, 110, 110, 120, 30, 330, 120, 120, 120, 110, 110, 110])
 
 
 DASHBOARDS = {
