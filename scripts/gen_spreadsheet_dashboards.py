@@ -40,7 +40,8 @@ def pivot(pivot_id, name, model, measures, *, rows=(), domain=(), columns=()):
         "formulaId": str(pivot_id),
         "name": name,
         "model": model,
-        "domain": list(domain),
+        # a domain given as text stays text: the spreadsheet evaluates it in the browser
+        "domain": domain if isinstance(domain, str) else list(domain),
         "context": {},
         "sortedColumn": None,
         "measures": [{"id": f"{field}:{agg}", "fieldName": field, "aggregator": agg} for field, agg in measures],
@@ -292,9 +293,139 @@ def calls_dashboard():
     return spreadsheet(sheet, pivots, [260, 120, 120, 120, 120, 120, 120, 120, 120, 110, 110, 110])
 
 
+# Relative dates in a pivot's domain: the spreadsheet keeps a domain given as text and
+# evaluates it in the browser (odoo_pivot.js: ``new Domain(domain).toList(context)``) with
+# ``context_today()`` and ``relativedelta``, as the search filters of Odoo's views do.
+TODAY = "context_today().strftime('%Y-%m-%d')"
+
+
+def days_from_today(days):
+    return f"(context_today() + relativedelta(days={days})).strftime('%Y-%m-%d')"
+
+
+def text_domain(*leaves):
+    """A domain as the text the spreadsheet evaluates; each leaf is (field, operator, python expression)."""
+    return "[" + ", ".join(f"({field!r}, {operator!r}, {value})" for field, operator, value in leaves) + "]"
+
+
+EXPIRING_30_DAYS = text_domain(("valid_to", ">=", TODAY), ("valid_to", "<=", days_from_today(30)))
+# Renewals decided in the last 12 months: won = renewed (also ahead of the end of validity),
+# lost = ended in the last 12 months without a renewal.
+RENEWAL_WON = text_domain(("renewed_by_id", "!=", "False"), ("valid_to", ">=", days_from_today(-365)))
+RENEWAL_LOST = text_domain(
+    ("renewed_by_id", "=", "False"), ("valid_to", "<", TODAY), ("valid_to", ">=", days_from_today(-365))
+)
+# As the "Missing Documents" filter and menu of cert_issuance: paid and later, documents not complete.
+DOCUMENTS_MISSING = [["state", "in", ["paid", "ordered", "generated"]], ["documents_complete", "=", False]]
+PIPELINE = [
+    ("draft", "Draft"),
+    ("invoiced", "Invoiced"),
+    ("paid", "Paid"),
+    ("ordered", "Ordered"),
+    ("generated", "Generated"),
+    ("closed", "Closed"),
+]
+
+
+def certificates_dashboard():
+    count = [("__count", "sum")]
+    pivots = [
+        pivot(
+            1,
+            "Licenses expiring in 30 days",
+            "cert.license",
+            count,
+            rows=[{"fieldName": "product_id"}],
+            domain=EXPIRING_30_DAYS,
+        ),
+        pivot(
+            2,
+            "Certificates expiring in 30 days",
+            "cert.certificate",
+            count,
+            rows=[{"fieldName": "manager_id"}],
+            domain=EXPIRING_30_DAYS,
+        ),
+        pivot(
+            3,
+            "Certificate sets by stage",
+            "cert.certificate.set",
+            [("__count", "sum"), ("certificate_count", "sum"), ("price_unit", "sum")],
+            rows=[{"fieldName": "state"}],
+        ),
+        pivot(
+            4,
+            "Certificate sets missing documents",
+            "cert.certificate.set",
+            [("__count", "sum"), ("certificate_count", "sum")],
+            rows=[{"fieldName": "manager_id"}],
+            domain=DOCUMENTS_MISSING,
+        ),
+        pivot(5, "Licenses renewed", "cert.license", count, domain=RENEWAL_WON),
+        pivot(6, "Licenses not renewed", "cert.license", count, domain=RENEWAL_LOST),
+        pivot(7, "Certificates renewed", "cert.certificate", count, domain=RENEWAL_WON),
+        pivot(8, "Certificates not renewed", "cert.certificate", count, domain=RENEWAL_LOST),
+    ]
+    sheet = Sheet()
+    sheet.put("A1", text("Certificates"), style="1")
+
+    def zero(formula):
+        return f"=IFERROR(0+{formula},0)"
+
+    row = sheet.kpis(
+        3,
+        "Expiring in 30 days",
+        [
+            ("Licenses", zero('PIVOT.VALUE(1,"__count:sum")'), "3"),
+            ("Certificates", zero('PIVOT.VALUE(2,"__count:sum")'), "3"),
+        ],
+    )
+    pipeline_start = row + 1
+    row = sheet.kpis(
+        row,
+        "Pipeline: certificate sets by stage",
+        [(label, zero(f'PIVOT.VALUE(3,"__count:sum","state","{state}")'), "3") for state, label in PIPELINE],
+    )
+    sheet.put(f"C{pipeline_start - 1}", text("Certificates"), style="2")
+    sheet.put(f"D{pipeline_start - 1}", text("Amount"), style="2")
+    for offset, (state, _label) in enumerate(PIPELINE):
+        line = pipeline_start + offset
+        sheet.put(f"C{line}", zero(f'PIVOT.VALUE(3,"certificate_count:sum","state","{state}")'), style="3", fmt="3")
+        sheet.put(f"D{line}", zero(f'PIVOT.VALUE(3,"price_unit:sum","state","{state}")'), style="3", fmt="1")
+    row = sheet.kpis(
+        row,
+        "Documents missing (paid and later)",
+        [
+            ("Certificate sets", zero('PIVOT.VALUE(4,"__count:sum")'), "3"),
+            ("Certificates in them", zero('PIVOT.VALUE(4,"certificate_count:sum")'), "3"),
+        ],
+    )
+    won_row = row + 1
+    row = sheet.kpis(
+        row,
+        "Renewals, last 12 months",
+        [
+            ("Licenses renewed (won)", zero('PIVOT.VALUE(5,"__count:sum")'), "3"),
+            ("Licenses not renewed (lost)", zero('PIVOT.VALUE(6,"__count:sum")'), "3"),
+            ("License renewal rate", f'=IFERROR(B{won_row}/(B{won_row}+B{won_row + 1}),"")', "2"),
+            ("Certificates renewed (won)", zero('PIVOT.VALUE(7,"__count:sum")'), "3"),
+            ("Certificates not renewed (lost)", zero('PIVOT.VALUE(8,"__count:sum")'), "3"),
+            ("Certificate renewal rate", f'=IFERROR(B{won_row + 3}/(B{won_row + 3}+B{won_row + 4}),"")', "2"),
+        ],
+    )
+    sheet.put("F3", text("Licenses expiring in 30 days, per module"), style="2")
+    sheet.put("F4", "=PIVOT(1)")
+    sheet.put("F16", text("Certificates expiring in 30 days, per manager"), style="2")
+    sheet.put("F17", "=PIVOT(2)")
+    sheet.put("F29", text("Certificate sets missing documents, per manager"), style="2")
+    sheet.put("F30", "=PIVOT(4)")
+    return spreadsheet(sheet, pivots, [260, 110, 110, 120, 30, 330, 120, 120, 120, 110, 110, 110])
+
+
 DASHBOARDS = {
     "subscription_billing_dashboard/data/files/subscriptions_dashboard.json": subscriptions_dashboard,
     "telephony_bridge_dashboard/data/files/calls_dashboard.json": calls_dashboard,
+    "cert_issuance_dashboard/data/files/certificates_dashboard.json": certificates_dashboard,
 }
 
 

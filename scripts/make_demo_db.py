@@ -33,6 +33,7 @@ ADDONS = ",".join(
         "telephony_bridge_dashboard",
         "subscription_billing_bank_statement",
         "cert_issuance_portal",
+        "cert_issuance_dashboard",
         "payment_demo",
         "l10n_ua",
         "l10n_pl",

@@ -34,6 +34,7 @@ ALLOWED_DEPENDS = {
     },
     # bridge: the customer's licenses and certificates in Odoo's portal (as sale_project joins two apps)
     "cert_issuance_portal": {"cert_issuance", "portal"},
+    "cert_issuance_dashboard": {"spreadsheet_dashboard", "cert_issuance"},
 }
 # OCA addons the addons may depend on; each is a wheel pinned in requirements.txt.
 OCA_DEPENDS = {
