@@ -152,7 +152,8 @@ class CertCertificateSet(models.Model):
         moves.action_post()
         moves._message_log_batch(
             {
-                move.id: Markup(_("Created from the certificate set %(set)s.")) % {"set": cert_set._get_html_link()}
+                move.id: Markup(self.env._("Created from the certificate set %(set)s."))
+                % {"set": cert_set._get_html_link()}
                 for cert_set, move in zip(self, moves, strict=True)
             }
         )

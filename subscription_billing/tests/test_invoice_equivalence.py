@@ -13,6 +13,7 @@ MOVE_FIELDS_SKIPPED = {
     "name",
     "sequence_prefix",
     "sequence_number",
+    "bank_reference_key",  # the number normalised for bank matching (subscription_billing_bank_statement)
     "payment_reference",
     "invoice_origin",
     "invoice_user_id",

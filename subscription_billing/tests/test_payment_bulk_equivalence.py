@@ -13,6 +13,7 @@ SKIP = {
     "move_id", "payment_id", "origin_payment_id", "full_reconcile_id", "debit_move_id", "credit_move_id",
     "matching_number", "subscription_id", "subscription_line_id", "payment_reference", "invoice_origin",
     "access_token", "invoice_partner_display_name",
+    "bank_reference_key",  # the number normalised for bank matching, when subscription_billing_bank_statement is in
 }  # fmt: skip
 
 
