@@ -33,6 +33,7 @@ ADDONS = ",".join(
         "telephony_bridge_dashboard",
         "subscription_billing_bank_statement",
         "cert_issuance_portal",
+        "telephony_bridge_portal",
         "payment_demo",
         "l10n_ua",
         "l10n_pl",

@@ -12,6 +12,5 @@
         "security/telephony_bridge_portal_rules.xml",
         "views/support_portal_templates.xml",
     ],
-    "installable": True,
     "auto_install": True,
 }
