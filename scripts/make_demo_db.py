@@ -34,6 +34,7 @@ ADDONS = ",".join(
         "subscription_billing_bank_statement",
         "cert_issuance_portal",
         "cert_issuance_dashboard",
+        "telephony_bridge_portal",
         "payment_demo",
         "l10n_ua",
         "l10n_pl",

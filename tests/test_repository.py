@@ -35,6 +35,8 @@ ALLOWED_DEPENDS = {
     # bridge: the customer's licenses and certificates in Odoo's portal (as sale_project joins two apps)
     "cert_issuance_portal": {"cert_issuance", "portal"},
     "cert_issuance_dashboard": {"spreadsheet_dashboard", "cert_issuance"},
+    # bridge: the customer's prepaid support time in Odoo's portal (as sale_project joins two apps)
+    "telephony_bridge_portal": {"telephony_bridge", "portal"},
 }
 # OCA addons the addons may depend on; each is a wheel pinned in requirements.txt.
 OCA_DEPENDS = {
