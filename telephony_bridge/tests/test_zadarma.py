@@ -67,6 +67,32 @@ class TestZadarmaEndpoint(TelephonyHttpCase):
             state="answered",
         )
 
+    def test_transferred_call_keeps_each_agents_talk_time(self):
+        """Zadarma reports a transfer as the call ringing and being answered at another extension."""
+        self.deliver(
+            (zr.start(), 0),
+            (zr.internal("101"), 1),
+            (zr.answer("101"), 6),
+            (zr.internal("102"), 66),  # 101 transfers the customer to 102 after a minute
+            (zr.answer("102"), 70),
+            (zr.end("answered", 184, extension="102"), 190),
+        )
+        call = self.call()
+        self.assertCall(
+            call,
+            direction="inbound",
+            remote_e164="+49301234567",
+            partner_id=self.customer,
+            first_agent_id=self.agent,
+            agent_id=self.colleague,
+            ring_seconds=6,
+            talk_seconds=184,
+            state="answered",
+            transferred=True,
+        )
+        legs = [(leg.agent_id, leg.talk_seconds) for leg in call.leg_ids.sorted("sequence")]
+        self.assertEqual(legs, [(self.agent, 64), (self.colleague, 120)])
+
     def test_missed_call_caller_hangs_up(self):
         self.deliver((zr.start(), 0), (zr.internal("101"), 0), (zr.end("cancel", 0), 25))
         self.assertCall(

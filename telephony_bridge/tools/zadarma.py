@@ -234,4 +234,9 @@ def parse_event(form, tz_name, now):
     if disposition != "answered":
         return [hangup]
     answer = max(start, end - timedelta(seconds=_seconds(form.get("duration"), "duration")))
-    return [ce.CallEvent(call_id=call_id, kind=ce.ANSWERED, timestamp=answer, extension=internal, **common), hangup]
+    # An incoming call's answers were each reported by NOTIFY_ANSWER with the extension that took
+    # it; the end's duration runs from the first of them. Naming the end's extension here would
+    # make the last agent of a transferred call the one who answered first. An outgoing call has
+    # no answer notification: its end names the agent who called.
+    answered_by = internal if event == OUT_END else None
+    return [ce.CallEvent(call_id=call_id, kind=ce.ANSWERED, timestamp=answer, extension=answered_by, **common), hangup]

@@ -89,6 +89,18 @@ def test_answered_without_answer_notification_uses_the_duration():
     assert (state.state, state.ring_seconds, state.talk_seconds) == ("answered", 30, 100)
 
 
+def test_transfer_keeps_the_first_answer_and_each_agents_part():
+    events = [*parse(zr.start(), 0), *parse(zr.internal("101"), 1), *parse(zr.answer("101"), 6)]
+    events += [*parse(zr.internal("102"), 66), *parse(zr.answer("102"), 70)]
+    events += parse(zr.end("answered", 184, extension="102"), 190)
+    # the end's duration runs from the first answer; it names no agent of its own
+    assert [(e.kind, e.extension) for e in parse(zr.end("answered", 184, extension="102"), 190)] == [
+        (ce.ANSWERED, None), (ce.HANGUP, "102")]  # fmt: skip
+    for order in (events, list(reversed(events))):
+        state = ce.fold(order)
+        assert (state.state, state.ring_seconds, state.talk_seconds, state.extension) == ("answered", 6, 184, "102")
+
+
 def test_caller_hangs_up_before_an_answer_is_missed():
     state = ce.fold([*parse(zr.start(), 0), *parse(zr.internal(), 0), *parse(zr.end("cancel", 0, status_code=16), 20)])
     assert (state.state, state.ring_seconds, state.talk_seconds, state.cause) == ("missed", 20, 0, "no_answer")
