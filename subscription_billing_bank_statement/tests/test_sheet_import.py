@@ -7,7 +7,7 @@ from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from .common import BankStatementCommon
+from .common import FIXTURES, BankStatementCommon
 
 
 @tagged("post_install", "-at_install")
@@ -74,6 +74,32 @@ class TestSheetImport(BankStatementCommon):
         ):
             self._import("privatbank_business.csv", self.journal_mbank, mapping=mapping)
         self.assertFalse(self.env["account.bank.statement.line"].search([("journal_id", "=", self.journal_mbank.id)]))
+
+    def test_mbank_operations_list_in_windows_1250_or_utf8(self):
+        """``mbank_lista_operacji.csv`` follows mBank's "Lista operacji" CSV export (the
+        preamble, ``#Waluta;#Wpływy;#Wydatki``, amounts like ``1 234,56 PLN``) as GitHub
+        readers of it read it (e.g. "mquery"); people and amounts invented."""
+        mapping = self.env.ref("subscription_billing_bank_statement.sheet_mapping_mbank_operations")
+        data = (FIXTURES / "mbank_lista_operacji.csv").read_bytes()
+        lines, _jobs = self._import("lista.csv", self.journal_mbank, mapping=mapping, data=data)
+        self.assertEqual(sorted(lines.mapped("amount")), [-1234.56, 99.0, 1250.0])
+        nowak = self._by_ref(lines, "INV/2026/00008")
+        self.assertEqual(
+            nowak.payment_ref, "ADAM NOWAK  PRZELEW ZEWNĘTRZNY PRZYCHODZĄCY  Faktura INV/2026/00008, Kraków"
+        )
+        # by the invoice number: 99.00 pays it, the other 1 151.00 stays as his advance
+        self.assertEqual((nowak.subscription_id, nowak.subscription_match_method), (self.subs["SB-00016"], "invoice"))
+        self.assertEqual((self.invoices[7].payment_state, self.invoices[7].amount_residual), ("paid", 0.0))
+        self.assertEqual(self.nowak.credit, -1151.0)
+        # nobody of ours: the credit waits for a person
+        stranger = self._by_ref(lines, "ŻANETA GÓRSKA")
+        self.assertEqual(stranger.subscription_match_state, "unmatched")
+        # the same list exported as UTF-8 reads the same: nothing new
+        with self.assertRaisesRegex(UserError, "already imported"):
+            self._import("lista.csv", self.journal_mbank, mapping=mapping, data=data.decode("cp1250").encode("utf-8"))
+        self.assertEqual(
+            self.env["account.bank.statement.line"].search_count([("journal_id", "=", self.journal_mbank.id)]), 3
+        )
 
     def _xlsx(self):
         """A bank statement as a Ukrainian or Polish bank's XLSX export lays it out: the bank's
