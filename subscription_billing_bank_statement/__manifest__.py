@@ -1,6 +1,6 @@
 {
     "name": "Subscription Billing: Bank Statements",
-    "summary": "Bank statements (camt.053, 1CClientBankExchange, bank CSV) matched to subscribers and reconciled",
+    "summary": "Bank statements (camt.053, 1CClientBankExchange, bank CSV/XLSX) matched to subscribers and reconciled",
     "version": "18.0.1.0.0",
     "category": "Subscription Billing",
     "license": "LGPL-3",
@@ -11,7 +11,7 @@
         "account_statement_import_camt",
         "account_statement_import_sheet_file",
     ],
-    "external_dependencies": {"python": ["xlrd", "chardet"]},
+    "external_dependencies": {"python": ["xlrd", "chardet", "openpyxl"]},
     "data": [
         "security/ir.model.access.csv",
         "security/subscription_billing_bank_statement_rules.xml",
@@ -19,6 +19,7 @@
         "data/account_statement_import_sheet_mapping_data.xml",
         "views/account_bank_statement_line_views.xml",
         "views/account_journal_views.xml",
+        "views/account_statement_import_sheet_mapping_views.xml",
         "views/res_company_views.xml",
         "views/subscription_billing_bank_statement_menus.xml",
     ],

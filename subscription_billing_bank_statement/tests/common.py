@@ -113,6 +113,17 @@ class BankStatementCommon(SubscriptionBillingCommon):
             }
         )
 
+        cls.journal_mbank = Journal.create(
+            {
+                "name": "mBank",
+                "code": "MBANK",
+                "type": "bank",
+                "bank_account_id": bank.create(
+                    {"partner_id": company_partner.id, "acc_number": "PL48114020040000310278123456"}
+                ).id,
+            }
+        )
+
     @classmethod
     def _invoice(cls, contract, amount, invoice_date=date(2026, 10, 1), due=date(2026, 10, 15)):
         sub = cls.subs[contract]
@@ -139,9 +150,10 @@ class BankStatementCommon(SubscriptionBillingCommon):
         move.action_post()
         return move
 
-    def _import(self, fixture, journal, mapping=None, user=None):
-        """Import a fixture file through the OCA wizard, its matching jobs trapped and run."""
-        data = (FIXTURES / fixture).read_bytes()
+    def _import(self, fixture, journal, mapping=None, user=None, data=None):
+        """Import a fixture file (or ``data`` under that file name) through the OCA wizard,
+        its matching jobs trapped and run."""
+        data = data if data is not None else (FIXTURES / fixture).read_bytes()
         wizard = (
             self.env["account.statement.import"]
             .with_user(user or self.env.user)
