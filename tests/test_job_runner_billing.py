@@ -17,40 +17,31 @@ import uuid
 
 import pytest
 from odoo_suite.collector import drop_database, pg_env
-from odoo_suite.own_database import free_port, install, odoo_addons_path, odoo_command, query, run_script
+from odoo_suite.own_database import (
+    free_port,
+    install,
+    odoo_addons_path,
+    odoo_command,
+    query,
+    run_script,
+    subscriptions_script,
+)
 
 SUBSCRIPTIONS = 60
 BATCH = 10
 DAY = "2026-01-01"
 WAIT_SECONDS = 300
 
-SETUP = f"""
-import sys
-from datetime import date
-import odoo
-from odoo import Command
-from odoo.modules.registry import Registry
-from odoo.tools import config
-config.parse_config(["-d", sys.argv[1], "--addons-path", sys.argv[2]])
-with Registry(sys.argv[1]).cursor() as cr:
-    env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {{"tracking_disable": True}})
-    product = env["product.product"].create({{"name": "Internet", "type": "service"}})
-    tariffs = env["subscription.tariff"].create(
-        [{{"name": name, "product_id": product.id, "price": price}} for name, price in
-         (("Fibre", 29.9), ("TV", 12.5), ("Static IP", 5.0))]
-    )
-    tariffs.price_history_ids.write({{"date_start": date(2020, 1, 1)}})
-    partners = env["res.partner"].create([{{"name": f"Customer {{n}}"}} for n in range({SUBSCRIPTIONS})])
-    env["subscription.subscription"].create([
-        {{"partner_id": partner.id, "date_start": date.fromisoformat("{DAY}"), "state": "active",
-          "line_ids": [Command.create({{"tariff_id": t.id}}) for t in tariffs[: 1 + n % 3]]}}
-        for n, partner in enumerate(partners)
-    ])
+SETUP = subscriptions_script(
+    SUBSCRIPTIONS,
+    DAY,
+    then=f"""
     # what the daily cron does: plan the billing as jobs (committed when the block ends)
     day = date.fromisoformat("{DAY}")
     run = env["subscription.subscription"]._cron_generate_invoices(batch_size={BATCH}, today=day)
     print("RESULT", run.id)
-"""
+""",
+)
 
 QUEUE_JOB_CONFIG = """[queue_job]
 channels = root:2,root.subscription_billing:2

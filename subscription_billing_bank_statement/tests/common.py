@@ -79,49 +79,17 @@ class BankStatementCommon(SubscriptionBillingCommon):
             cls._invoice("SB-00016", 99.0),
             cls._invoice("SB-00020", 900.0),
         ]
-        Journal = cls.env["account.journal"]
-        bank = cls.env["res.partner.bank"]
-        company_partner = cls.env.company.partner_id
-        cls.journal_1c = Journal.create(
-            {
-                "name": "Bank 1C",
-                "code": "B1C",
-                "type": "bank",
-                "bank_account_id": bank.create(
-                    {"partner_id": company_partner.id, "acc_number": "UA213223130000026007233566001"}
-                ).id,
-            }
-        )
-        cls.journal_camt = Journal.create(
-            {
-                "name": "Bank camt",
-                "code": "BCAMT",
-                "type": "bank",
-                "bank_account_id": bank.create(
-                    {"partner_id": company_partner.id, "acc_number": "UA353052990000026009036201570"}
-                ).id,
-            }
-        )
-        cls.journal_privat = Journal.create(
-            {
-                "name": "PrivatBank",
-                "code": "PRIV",
-                "type": "bank",
-                "bank_account_id": bank.create(
-                    {"partner_id": company_partner.id, "acc_number": "UA683052990000026002015012345"}
-                ).id,
-            }
-        )
+        cls.journal_1c = cls._bank_journal("Bank 1C", "B1C", "UA213223130000026007233566001")
+        cls.journal_camt = cls._bank_journal("Bank camt", "BCAMT", "UA353052990000026009036201570")
+        cls.journal_privat = cls._bank_journal("PrivatBank", "PRIV", "UA683052990000026002015012345")
+        cls.journal_mbank = cls._bank_journal("mBank", "MBANK", "PL48114020040000310278123456")
 
-        cls.journal_mbank = Journal.create(
-            {
-                "name": "mBank",
-                "code": "MBANK",
-                "type": "bank",
-                "bank_account_id": bank.create(
-                    {"partner_id": company_partner.id, "acc_number": "PL48114020040000310278123456"}
-                ).id,
-            }
+    @classmethod
+    def _bank_journal(cls, name, code, iban):
+        """A bank journal of the company whose account is ``iban``: the account its statements are for."""
+        account = cls.env["res.partner.bank"].create({"partner_id": cls.env.company.partner_id.id, "acc_number": iban})
+        return cls.env["account.journal"].create(
+            {"name": name, "code": code, "type": "bank", "bank_account_id": account.id}
         )
 
     @classmethod

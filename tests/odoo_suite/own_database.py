@@ -83,3 +83,35 @@ def wait_for_http(url, seconds=60):
             pass
         time.sleep(0.5)
     raise RuntimeError(f"{url} did not answer within {seconds} s")
+
+
+def subscriptions_script(count, day, then=""):
+    """A script for :func:`run_script`: ``count`` active subscriptions from ``day`` (ISO date).
+
+    Each has one to three of the tariffs Fibre 29.90, TV 12.50 and Static IP 5.00. ``then``
+    (indented Python) runs after them in the same transaction, with ``env`` and ``date``
+    at hand; everything is committed when the script ends.
+    """
+    return f"""
+import sys
+from datetime import date
+import odoo
+from odoo import Command
+from odoo.modules.registry import Registry
+from odoo.tools import config
+config.parse_config(["-d", sys.argv[1], "--addons-path", sys.argv[2]])
+with Registry(sys.argv[1]).cursor() as cr:
+    env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {{"tracking_disable": True}})
+    product = env["product.product"].create({{"name": "Internet", "type": "service"}})
+    tariffs = env["subscription.tariff"].create(
+        [{{"name": name, "product_id": product.id, "price": price}} for name, price in
+         (("Fibre", 29.9), ("TV", 12.5), ("Static IP", 5.0))]
+    )
+    tariffs.price_history_ids.write({{"date_start": date(2020, 1, 1)}})
+    partners = env["res.partner"].create([{{"name": f"Customer {{n}}"}} for n in range({count})])
+    env["subscription.subscription"].create([
+        {{"partner_id": partner.id, "date_start": date.fromisoformat("{day}"), "state": "active",
+          "line_ids": [Command.create({{"tariff_id": t.id}}) for t in tariffs[: 1 + n % 3]]}}
+        for n, partner in enumerate(partners)
+    ])
+{then}"""
