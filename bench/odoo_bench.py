@@ -6,6 +6,7 @@ dependencies installed, copied instead of installing them again), BENCH_HTTP_POR
 
 import contextlib
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -88,3 +89,53 @@ def timed(label, results):
     if profiler:
         profiler.disable()
         profiler.dump_stats(f"{os.environ['BENCH_PROFILE']}.{label}")
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(db, workers, logfile, *, channels=None, http_port=None, extra=()):
+    """``odoo-bin`` serving ``db`` with ``workers`` prefork workers, no cron thread, logging to
+    ``logfile``. With ``channels`` (queue_job's channel string), queue_job is loaded server-wide
+    and its job runner sends the jobs to the workers. Returns the process (terminate it).
+
+    odoo-bin itself: the prefork server starts its gevent process by running its argv[0] again.
+    """
+    logfile = Path(logfile)
+    command = [
+        sys.executable,
+        str(odoo_root() / "odoo-bin"),
+        "-d",
+        db,
+        "--addons-path",
+        addons_path(),
+        "--db_host",
+        PGHOST,
+        "--workers",
+        str(workers),
+        "--max-cron-threads",
+        "0",
+        "--http-interface",
+        "127.0.0.1",
+        "--http-port",
+        str(http_port or free_port()),
+        "--gevent-port",
+        str(free_port()),
+        "--db-filter",
+        f"^{db}$",
+        "--log-level",
+        "warn",
+        "--logfile",
+        str(logfile),
+        *extra,
+    ]
+    if channels:
+        config = logfile.with_suffix(".conf")
+        config.write_text(f"[queue_job]\nchannels = {channels}\n")
+        command[2:2] = ["-c", str(config)]
+        command += ["--load", "base,web,queue_job", "--limit-time-real", "3600", "--limit-time-cpu", "3600"]
+        command += ["--limit-memory-soft", str(4 << 30), "--limit-memory-hard", str(6 << 30)]
+    return subprocess.Popen(command)

@@ -23,7 +23,6 @@ own flow, and checks that no (line, period) was billed twice and no job failed.
 import argparse
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -31,7 +30,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from odoo_bench import PGHOST, addons_path, create_database, drop_database, odoo_root
+from odoo_bench import PGHOST, addons_path, create_database, drop_database, start_server
 
 HERE = Path(__file__).resolve().parent
 DB = os.environ.get("BENCH_DB", "bench_billing_jobs")
@@ -72,12 +71,6 @@ def invoicing_bench(*args):
     return json.loads(next(line for line in out.splitlines() if line.startswith("RESULT "))[7:])
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def plan(day):
     """The daily cron of ``day``: the month's billing planned as jobs; the run's id."""
     out = subprocess.run(
@@ -91,47 +84,8 @@ def plan(day):
 
 def serve_until_done(run_id, workers, data_dir):
     """Start Odoo with ``workers`` workers and the job runner; stop it once the run is summed up."""
-    config = Path(data_dir) / "queue_job.conf"
-    config.write_text(f"[queue_job]\nchannels = root:{workers},root.subscription_billing:{workers}\n")
     log = Path(data_dir) / f"server-{workers}.log"
-    # odoo-bin itself: the prefork server starts its gevent process by running its own argv[0] again.
-    command = [
-        sys.executable,
-        str(odoo_root() / "odoo-bin"),
-        "-c",
-        str(config),
-        "-d",
-        DB,
-        "--addons-path",
-        addons_path(),
-        "--db_host",
-        PGHOST,
-        "--workers",
-        str(workers),
-        "--load",
-        "base,web,queue_job",
-        "--max-cron-threads",
-        "0",
-        "--limit-time-real",
-        "3600",
-        "--limit-time-cpu",
-        "3600",
-        "--limit-memory-soft",
-        str(4 << 30),
-        "--limit-memory-hard",
-        str(6 << 30),
-        "--http-interface",
-        "127.0.0.1",
-        "--http-port",
-        str(free_port()),
-        "--db-filter",
-        f"^{DB}$",
-        "--log-level",
-        "warn",
-        "--logfile",
-        str(log),
-    ]
-    server = subprocess.Popen(command)
+    server = start_server(DB, workers, log, channels=f"root:{workers},root.subscription_billing:{workers}")
     try:
         deadline = time.monotonic() + WAIT_SECONDS
         while query("SELECT state FROM subscription_billing_run WHERE id = %s", [run_id])[0][0] != "done":

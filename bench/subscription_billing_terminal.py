@@ -17,8 +17,6 @@ import argparse
 import base64
 import os
 import random
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -28,8 +26,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 from xml.etree import ElementTree
 
-from odoo_bench import PGHOST, addons_path, create_database, drop_database, odoo_env, odoo_root
-from subscription_billing_job_runner import free_port
+from odoo_bench import PGHOST, create_database, drop_database, free_port, odoo_env, start_server
 
 DB = os.environ.get("BENCH_DB", "bench_terminal")
 LOGIN, PASSWORD = "bench-network", "bench-pass"
@@ -60,35 +57,9 @@ def prepare(subscriptions):
         return terminal.id, subs.mapped("name")
 
 
-def start_odoo(workers, port, gevent_port, data_dir):
+def start_odoo(workers, port, data_dir):
     log = Path(data_dir) / "server.log"
-    command = [
-        sys.executable,
-        str(odoo_root() / "odoo-bin"),
-        "-d",
-        DB,
-        "--addons-path",
-        addons_path(),
-        "--db_host",
-        PGHOST,
-        "--workers",
-        str(workers),
-        "--max-cron-threads",
-        "0",
-        "--http-interface",
-        "127.0.0.1",
-        "--http-port",
-        str(port),
-        "--gevent-port",
-        str(gevent_port or free_port()),
-        "--db-filter",
-        f"^{DB}$",
-        "--log-level",
-        "warn",
-        "--logfile",
-        str(log),
-    ]
-    server = subprocess.Popen(command)
+    server = start_server(DB, workers, log, http_port=port)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
@@ -149,7 +120,6 @@ def main():
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--subscriptions", type=int, default=200)
     parser.add_argument("--http-port", type=int, default=0, help="Odoo's port (default: a free one)")
-    parser.add_argument("--gevent-port", type=int, default=0)
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args()
     print(f"Creating database {DB} with subscription_billing...", flush=True)
@@ -163,7 +133,7 @@ def main():
         ]
         port = args.http_port or free_port()
         with tempfile.TemporaryDirectory(prefix="bench-odoo-") as data_dir:
-            server = start_odoo(args.workers, port, args.gevent_port, data_dir)
+            server = start_odoo(args.workers, port, data_dir)
             try:
                 url = f"http://127.0.0.1:{port}/subscription_billing/terminal/{terminal_id}"
                 for n in range(args.workers * 2):  # every worker loads its registry before the clock runs
