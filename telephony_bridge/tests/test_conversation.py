@@ -215,3 +215,23 @@ class TestConversations(TelephonyCase):
             conversation.with_user(stranger).read(["partner_id"])
         self.assertFalse(self.env["mail.activity"].with_user(stranger).search([("id", "=", task.id)]))
         self.assertEqual(self.customer.with_user(stranger).telephony_conversation_count, 0)
+
+    def test_stages_and_task_speak_the_agents_language(self):
+        self.env["res.lang"]._activate_lang("uk_UA")
+        self.env["ir.module.module"].search([("name", "=", "telephony_bridge")])._update_translations(["uk_UA"])
+        self.agent.lang = "uk_UA"
+        Stage = self.env["telephony.task.stage"].with_user(self.agent).with_context(lang="uk_UA")
+        names = Stage.search([("team_id", "=", False)]).mapped("name")
+        self.assertEqual(names, ["Нове", "Пропозицію надіслано", "Виставлено рахунок", "Виконано"])
+        call = self.answered_call("conv-uk", 0)
+        conversation = self.conversation_from_call(call, self.agent, service_tag_id=self.router)
+        wizard = (
+            self.env["telephony.conversation.task"]
+            .with_user(self.agent)
+            .with_context(lang="uk_UA")
+            .create({"conversation_id": conversation.id, "summary": "Замінити роутер"})
+        )
+        wizard.action_create_task()
+        note = str(conversation.activity_ids.note)
+        for text in ("Клієнт", "Контактна особа", "Номер", "Останній дзвінок", PETRA_MOBILE):
+            self.assertIn(text, note)
