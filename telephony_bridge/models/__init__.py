@@ -13,3 +13,7 @@ from . import sms_tracker
 from . import telephony_support_service
 from . import telephony_support_package
 from . import telephony_support_consumption
+from . import telephony_service_tag
+from . import telephony_task_stage
+from . import telephony_conversation
+from . import mail_activity

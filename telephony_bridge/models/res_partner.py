@@ -30,6 +30,10 @@ class ResPartner(models.Model):
     )
     telephony_call_ids = fields.One2many("telephony.call", "partner_id", string="Calls")
     telephony_call_count = fields.Integer(compute="_compute_telephony_call_count", string="Call Count")
+    telephony_conversation_ids = fields.One2many("telephony.conversation", "partner_id", string="Conversations")
+    telephony_conversation_count = fields.Integer(
+        compute="_compute_telephony_conversation_count", string="Conversation Count"
+    )
 
     def _auto_init(self):
         # Create the columns empty: on a database with a million partners the ORM
@@ -70,6 +74,28 @@ class ResPartner(models.Model):
         )
         for partner in self:
             partner.telephony_call_count = counts.get(partner, 0)
+
+    def _compute_telephony_conversation_count(self):
+        counts = dict(
+            self.env["telephony.conversation"]._read_group(
+                [("partner_id", "in", self.commercial_partner_id.ids)], groupby=["partner_id"], aggregates=["__count"]
+            )
+        )
+        for partner in self:
+            partner.telephony_conversation_count = counts.get(partner.commercial_partner_id, 0)
+
+    def action_view_telephony_conversations(self):
+        """The customer's conversations, grouped by the service they are about."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("telephony_bridge.action_telephony_conversation")
+        customer = self.commercial_partner_id
+        action["domain"] = [("partner_id", "=", customer.id)]
+        action["context"] = {
+            "default_partner_id": customer.id,
+            "default_contact_id": self.id if self != customer else False,
+            "group_by": ["service_label"],
+        }
+        return action
 
     @api.model
     def _telephony_find_by_number(self, number, region=None, company=None):

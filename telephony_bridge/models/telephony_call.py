@@ -247,6 +247,7 @@ class TelephonyCall(models.Model):
         help="Prepaid service this call is counted on; empty: the customer's only open package.",
     )
     support_consumption_ids = fields.One2many("telephony.support.consumption", "call_id")
+    conversation_ids = fields.One2many("telephony.conversation", "call_id", string="Conversations")
     support_minutes = fields.Float(compute="_compute_support_minutes")
 
     _sql_constraints = [
@@ -839,3 +840,22 @@ class TelephonyCall(models.Model):
             "view_mode": "list,form",
             "domain": [("id", "in", self.matched_partner_ids.ids)],
         }
+
+    def action_open_conversation(self):
+        """The conversation this call was, or a new one filled from the call, in a form."""
+        self.ensure_one()
+        Conversation = self.env["telephony.conversation"]
+        conversation = Conversation.search([("call_id", "=", self.id)], limit=1)
+        action = {
+            "type": "ir.actions.act_window",
+            "name": _("Conversation"),
+            "res_model": "telephony.conversation",
+            "view_mode": "form",
+            "views": [(False, "form")],
+        }
+        if conversation:
+            return action | {"res_id": conversation.id}
+        values = Conversation._values_from_call(self)
+        values["date"] = fields.Datetime.to_string(values["date"])
+        context = {f"default_{name}": value for name, value in values.items()}
+        return action | {"context": context}

@@ -27,6 +27,13 @@ class TelephonyTeam(models.Model):
         string="Members",
         domain="[('share', '=', False), ('company_ids', 'in', company_id)]",
     )
+    leader_id = fields.Many2one(
+        "res.users",
+        string="Team Leader",
+        domain="[('share', '=', False), ('company_ids', 'in', company_id)]",
+        help="Receives the tasks handed to the team from a conversation.",
+    )
+    task_stage_ids = fields.One2many("telephony.task.stage", "team_id", string="Task Stages")
     missed_call_count = fields.Integer(string="Missed Calls to Process", compute="_compute_missed_call_count")
 
     def _missed_calls_domain(self):
@@ -58,6 +65,11 @@ class TelephonyTeam(models.Model):
         result = super().unlink()
         self.env.registry.clear_cache()  # res.users._telephony_agent_ids
         return result
+
+    def _task_assignee(self):
+        """Who gets a task handed to the team: its leader, else its first member."""
+        self.ensure_one()
+        return self.leader_id or self.member_ids[:1]
 
     def action_view_missed_calls(self):
         self.ensure_one()

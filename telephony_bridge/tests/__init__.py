@@ -14,3 +14,4 @@ from . import test_technical_users
 from . import test_zadarma
 from . import test_binotel
 from . import test_recording
+from . import test_conversation

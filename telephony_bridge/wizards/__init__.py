@@ -1,1 +1,2 @@
 from . import telephony_call_transfer
+from . import telephony_conversation_task
