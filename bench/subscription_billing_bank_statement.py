@@ -271,7 +271,8 @@ def statement_run(bench, tag, day, fmt, worker_counts):
     query("UPDATE queue_job SET eta = now() + interval '10 years' WHERE uuid = ANY(%s)", [uuids])
     parts = len(worker_counts)
     done_sql = (
-        "SELECT count(*) FROM account_bank_statement_line WHERE id = ANY(%s) AND subscription_match_state IS NOT NULL"
+        "SELECT count(*) FROM account_bank_statement_line "
+        "WHERE id = ANY(%s) AND subscription_match_state IN ('matched', 'unmatched')"
     )
     one_worker, before = None, 0
     for n, workers in enumerate(worker_counts):
@@ -288,6 +289,7 @@ def statement_run(bench, tag, day, fmt, worker_counts):
             flush=True,
         )
         before = done
+    env.cr.commit()  # a new snapshot: what the servers' workers wrote
     env.invalidate_all()
     matched = credits.filtered(lambda line: line.subscription_match_state == "matched")
     reconciled = credits.filtered("is_reconciled")
