@@ -13,5 +13,6 @@
         "security/subscription_billing_mass_mailing_rules.xml",
         "views/subscription_subscription_views.xml",
     ],
+    "demo": ["demo/subscription_billing_mass_mailing_demo.xml"],
     "auto_install": True,
 }

@@ -20,8 +20,9 @@ class MailingMailing(models.Model):
 
     def _compute_total(self):
         """Subscribers, not subscriptions, for a mailing to subscriptions (without A/B testing)."""
-        super()._compute_total()
+        result = super()._compute_total()
         for mailing in self.filtered(lambda m: m.mailing_model_real == SUBSCRIPTION_MODEL and not m.ab_testing_enabled):
             [(mailing.total,)] = self.env[SUBSCRIPTION_MODEL]._read_group(
                 mailing._get_recipients_domain(), aggregates=["partner_id:count_distinct"]
             )
+        return result
