@@ -178,3 +178,25 @@ class TestSegmentMailing(SegmentMailingCommon):
             self.env.ref("sms.ir_cron_sms_scheduler_action").method_direct_trigger()
         self.assertEqual(sorted(r["json"]["to"] for r in server.requests), ["+491711000001", "+491711000002"])
         self.assertEqual(self._traces(second)["Clara Conrad"], ("cancel", "sms_blacklist"))
+
+    def test_sms_link_clicks_count(self):
+        mailing = self._new_mailing(
+            mailing_type="sms",
+            subject="Fiber 1000 SMS",
+            body_plaintext="Fiber 1000: https://netz.example.com/fiber-1000",
+        )
+        with FakeHttpServer() as server:
+            self.provider.url = f"{server.url}/send"
+            mailing.action_send_mail()
+            self.env.ref("sms.ir_cron_sms_scheduler_action").method_direct_trigger()
+        texts = {request["json"]["to"]: request["json"]["text"] for request in server.requests}
+        link = re.fullmatch(rf"Fiber 1000: {re.escape(mailing.get_base_url())}(/r/\w+/s/\d+)", texts["+491711000002"])
+        self.assertTrue(link, texts["+491711000002"])
+
+        response = self.url_open(link[1], allow_redirects=False)  # Bernd taps the link
+        self.assertEqual(response.status_code, 301)
+        self.assertTrue(response.headers["Location"].startswith("https://netz.example.com/fiber-1000"))
+        mailing.invalidate_recordset()
+        clicked = mailing.mailing_trace_ids.filtered("links_click_datetime")
+        self.assertEqual(self.env["subscription.subscription"].browse(clicked.res_id).partner_id, self.bernd)
+        self.assertEqual(mailing.clicked, 1)
