@@ -35,6 +35,7 @@ ADDONS = ",".join(
         "cert_issuance_portal",
         "cert_issuance_dashboard",
         "telephony_bridge_portal",
+        "subscription_billing_mass_mailing",
         "payment_demo",
         "l10n_ua",
         "l10n_pl",

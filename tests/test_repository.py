@@ -37,6 +37,9 @@ ALLOWED_DEPENDS = {
     "cert_issuance_dashboard": {"spreadsheet_dashboard", "cert_issuance"},
     # bridge: the customer's prepaid support time in Odoo's portal (as sale_project joins two apps)
     "telephony_bridge_portal": {"telephony_bridge", "portal"},
+    # bridge: subscriptions as recipients of Odoo's email and SMS marketing (as mass_mailing_event does
+    # for attendees), the SMS sent through telephony_bridge's SMS gateway
+    "subscription_billing_mass_mailing": {"subscription_billing", "telephony_bridge", "mass_mailing_sms"},
 }
 # OCA addons the addons may depend on; each is a wheel pinned in requirements.txt.
 OCA_DEPENDS = {

@@ -1,0 +1,2 @@
+from . import mailing_mailing
+from . import subscription_subscription
