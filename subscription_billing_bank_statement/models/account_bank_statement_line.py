@@ -108,21 +108,20 @@ class AccountBankStatementLine(models.Model):
         companies = self.company_id.ids
         Subscription = self.env["subscription.subscription"]
         Partner = self.env["res.partner"].with_context(active_test=False)
+        by_key = ["|", ("bank_reference_key", "in", keys), ("bank_group_key", "in", keys)]
         by_contract = {}
-        for sub in Subscription.search([("bank_reference_key", "in", keys), ("company_id", "in", companies)]):
-            by_contract.setdefault((sub.company_id.id, sub.bank_reference_key), Subscription)
-            by_contract[(sub.company_id.id, sub.bank_reference_key)] |= sub
+        for sub in Subscription.search([*by_key, ("company_id", "in", companies)]):
+            for key in {sub.bank_reference_key, sub.bank_group_key}:
+                by_contract.setdefault((sub.company_id.id, key), Subscription)
+                by_contract[(sub.company_id.id, key)] |= sub
         by_invoice = {}
         invoices = self.env["account.move"].search(
-            [
-                ("bank_reference_key", "in", keys),
-                ("move_type", "=", "out_invoice"),
-                ("state", "=", "posted"),
-                ("company_id", "in", companies),
-            ]
+            [*by_key, ("move_type", "=", "out_invoice"), ("state", "=", "posted"), ("company_id", "in", companies)]
         )
         for move in invoices:
-            by_invoice[(move.company_id.id, move.bank_reference_key)] = move
+            for key in {move.bank_reference_key, move.bank_group_key}:
+                by_invoice.setdefault((move.company_id.id, key), self.env["account.move"])
+                by_invoice[(move.company_id.id, key)] |= move
 
         def index(records, fname):
             table = {}
@@ -201,7 +200,7 @@ class AccountBankStatementLine(models.Model):
                 return
         for key in clue["keys"]:
             move = tables["invoice"].get((company, key))
-            if move:
+            if move and len(move) == 1:
                 sub = move.invoice_line_ids.subscription_id[:1]
                 yield "invoice", (move.commercial_partner_id, sub)
                 return

@@ -12,11 +12,17 @@ class AccountMove(models.Model):
         index="btree_not_null",
         help="The customer invoice's number as bank lines are compared with it.",
     )
+    bank_group_key = fields.Char(
+        compute="_compute_bank_reference_key",
+        store=True,
+        index="btree_not_null",
+        help="The customer invoice's number as bank lines are compared with it, zeros after each "
+        "separator dropped (INV/2026/00012 and INV/2026/0012 are the same).",
+    )
 
     @api.depends("name", "move_type")
     def _compute_bank_reference_key(self):
         for move in self:
-            key = (
-                move.move_type == "out_invoice" and move.name and move.name != "/" and matching.reference_key(move.name)
-            )
-            move.bank_reference_key = key or False
+            number = move.move_type == "out_invoice" and move.name != "/" and move.name
+            move.bank_reference_key = number and matching.reference_key(number) or False
+            move.bank_group_key = number and matching.group_key(number) or False

@@ -1,7 +1,7 @@
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
-from .common import BankStatementCommon
+from .common import FIXTURES, BankStatementCommon
 
 
 @tagged("post_install", "-at_install")
@@ -60,6 +60,16 @@ class TestSubscriberMatching(BankStatementCommon):
             [("account_id", "=", self.journal_camt.default_account_id.id), ("parent_state", "=", "posted")]
         )
         self.assertEqual(round(sum(liquidity.mapped("balance")), 2), 6204.0 - 5000.0)
+
+    def test_invoice_number_with_a_zero_dropped_inside(self):
+        """INV/2026/00004 written by the payer as "INV/2026/0004": the invoice is still found."""
+        data = (FIXTURES / "camt053_uah.xml").read_text(encoding="utf-8")
+        data = data.replace("Сплата рахунку inv-2026-00004 за жовтень", "Сплата рахунку INV/2026/0004 за жовтень")
+        lines, _jobs = self._import("camt053_uah.xml", self.journal_camt, data=data.encode())
+        line = lines.filtered(lambda li: "INV/2026/0004" in (li.payment_ref or ""))
+        self.assertEqual((line.subscription_id.name, line.subscription_match_method), ("SB-00014", "invoice"))
+        self.assertTrue(line.is_reconciled)
+        self.assertEqual(self.invoices[3].payment_state, "paid")
 
     def test_typo_waits_with_the_right_first_suggestion_and_one_click_assigns(self):
         lines, _jobs = self._import("camt053_uah.xml", self.journal_camt)

@@ -68,12 +68,8 @@ def fold_letters(text):
     return unicodedata.normalize("NFC", text or "").upper().translate(LOOKALIKES)
 
 
-def reference_key(text):
-    """The form an identifier is compared in: ``SB-00012``, ``sb 12``, ``SВ-OO12`` -> ``SB12``.
-
-    Letters that stand for digits next to digits become digits, separators go, and each
-    run of digits loses its leading zeros. ``""`` when ``text`` holds no digit.
-    """
+def _groups(text):
+    """The separated groups of ``text``, folded, letters that stand for digits made digits."""
     groups = []
     for raw in SEPARATORS.split(fold_letters(text)):
         group, previous = raw, None
@@ -81,10 +77,40 @@ def reference_key(text):
             previous = group
             group = DIGIT_LOOKALIKE.sub(lambda m: DIGIT_OF[m.group(0)], group)
         groups.append(group)
+    return groups
+
+
+def _drop_leading_zeros(text):
+    return "".join(run.lstrip("0") or "0" if run[0].isdigit() else run for run in RUNS.findall(text))
+
+
+def reference_key(text):
+    """The form an identifier is compared in: ``SB-00012``, ``sb 12``, ``SВ-OO12`` -> ``SB12``.
+
+    Letters that stand for digits next to digits become digits, separators go, and each
+    run of digits loses its leading zeros. ``""`` when ``text`` holds no digit.
+    """
     # Separators go before zeros are dropped: "77-031" is "77031", as a payer types it
     # without the dash, while "SB-00012" and "SB 12" are both "SB12".
-    key = "".join(run.lstrip("0") or "0" if run[0].isdigit() else run for run in RUNS.findall("".join(groups)))
+    key = _drop_leading_zeros("".join(_groups(text)))
     return key if any(ch.isdigit() for ch in key) else ""
+
+
+def group_key(text):
+    """The second form an identifier is compared in: each group loses its leading zeros
+    before the separators go, ``INV/2026/00012`` -> ``INV202612``.
+
+    A number whose zeros sit inside, after a separator, is typed with one of them dropped
+    (``INV/2026/0012``) or all of them (``INV 2026 12``): both forms then compare equal,
+    where ``reference_key`` keeps the zeros that follow ``2026``.
+    """
+    key = "".join(_drop_leading_zeros(group) for group in _groups(text) if group)
+    return key if any(ch.isdigit() for ch in key) else ""
+
+
+def reference_keys(text):
+    """``reference_key`` and ``group_key`` of ``text``, without repeats or empty keys."""
+    return list(dict.fromkeys(key for key in (reference_key(text), group_key(text)) if key))
 
 
 def digits_key(text):
@@ -123,9 +149,7 @@ def candidate_keys(text, patterns=()):
     found = []
 
     def add(value):
-        key = reference_key(value)
-        if key and key not in found:
-            found.append(key)
+        found.extend(key for key in reference_keys(value) if key not in found)
 
     for pattern in patterns:
         for match in re.finditer(pattern, text, re.IGNORECASE):

@@ -18,6 +18,16 @@ def test_invoice_number_keeps_its_groups():
     assert matching.reference_key("INV/2026/00012") != matching.reference_key("INV/2026/00021")
 
 
+def test_a_zero_dropped_inside_a_number_still_compares_equal():
+    stored = set(matching.reference_keys("INV/2026/00012"))
+    for typed in ("INV/2026/0012", "inv 2026 12", "INV-2026-012", "INV202600012", "ІNV/2026/00012"):
+        assert stored & set(matching.candidate_keys(f"Оплата рахунку {typed}")), typed
+    assert not stored & set(matching.candidate_keys("Оплата рахунку INV/2026/00021"))
+    assert not stored & set(matching.candidate_keys("Оплата рахунку INV/2025/00012"))
+    # a contract typed without its dash keeps matching as before
+    assert "77031" in matching.reference_keys("77-031")
+
+
 def test_letters_for_digits_only_next_to_digits():
     assert matching.reference_key("1O2I") == "1021"
     assert matching.reference_key("OLIVIA") == ""
