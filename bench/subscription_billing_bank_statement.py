@@ -118,12 +118,10 @@ def privatbank_csv(subs, tag, day, ccy, _opening):
 FORMATS = {"camt": ("bench.xml", camt, None), "csv": ("bench.csv", privatbank_csv, "sheet_mapping_privatbank_business")}
 
 
-def setup(env, count, baseline, statements, start):
-    """Subscribers billed once for all the statements to come; the bank journal."""
+def setup(env, count, baseline, price, start):
+    """Subscribers billed once (``price``) for all the statements to come; the bank journal."""
     product = env["product.product"].create({"name": "Fibre 300", "type": "service"})
-    tariff = env["subscription.tariff"].create(
-        {"name": "Fibre 300", "product_id": product.id, "price": AMOUNT * statements}
-    )
+    tariff = env["subscription.tariff"].create({"name": "Fibre 300", "product_id": product.id, "price": price})
     tariff.price_history_ids.write({"date_start": start - timedelta(days=400)})
     subs = env["subscription.subscription"]
     for offset in range(0, count + baseline, 1000):
@@ -277,6 +275,9 @@ def statement_run(bench, tag, day, fmt, worker_counts):
     one_worker, before = None, 0
     for n, workers in enumerate(worker_counts):
         part = uuids[n * len(uuids) // parts : (n + 1) * len(uuids) // parts]
+        if not part:
+            print(f"  no job left for {workers} worker(s): give more --lines", flush=True)
+            continue
         run = serve_until_done(workers, part, bench["data_dir"])
         [(done,)] = query(done_sql, [credits.ids])
         rate = (done - before) / run["seconds"]
@@ -318,23 +319,25 @@ def main():
         with odoo_env(DB) as env, tempfile.TemporaryDirectory(prefix="bench-odoo-") as data_dir:
             results = {}
             with timed("setup", results):
-                subs, base_subs, journal = setup(env, args.lines, args.baseline, statements, start)
+                subs, base_subs, journal = setup(
+                    env, args.lines, args.baseline * statements, AMOUNT * statements, start
+                )
             print(
                 f"{len(subs) + len(base_subs)} subscribers billed once ({AMOUNT * statements:.2f} each) in "
                 f"{results['setup']:.0f} s",
                 flush=True,
             )
-            own = None
-            if base_subs:
-                made, reconciled = odoo_own_flow(env, base_subs, journal, start, results)
-                own = (made / results["own_import"], made / results["own_reconcile"])
-                print(
-                    f"Odoo's own flow, {made} lines: create {own[0]:.0f} lines/s, reconcile with the known "
-                    f"invoice {own[1]:.0f} lines/s ({reconciled} reconciled)",
-                    flush=True,
-                )
-            bench = {"env": env, "journal": journal, "subs": subs, "data_dir": data_dir, "own": own}
+            bench = {"env": env, "journal": journal, "subs": subs, "data_dir": data_dir, "own": None}
             for n, fmt in enumerate(args.formats, start=1):
+                if args.baseline:  # just before each format, so both see the machine as it is then
+                    own_subs = base_subs[(n - 1) * args.baseline : n * args.baseline]
+                    made, reconciled = odoo_own_flow(env, own_subs, journal, start, results)
+                    bench["own"] = own = (made / results["own_import"], made / results["own_reconcile"])
+                    print(
+                        f"Odoo's own flow, {made} lines: create {own[0]:.0f} lines/s, reconcile with the known "
+                        f"invoice {own[1]:.0f} lines/s ({reconciled} reconciled)",
+                        flush=True,
+                    )
                 day = (date.today() - timedelta(days=statements - n)).isoformat()
                 statement_run(bench, f"B{n}{fmt[:2].upper()}", day, fmt, args.workers)
             env.invalidate_all()
