@@ -1,8 +1,10 @@
 """A terminal network's daily registry reconciled with its payments, and the day's bank transfer.
 
-The registry file follows the layout documented in tools/terminal_protocol.parse_registry
-(built from the OSMP pay request's own fields, Windows-1251, ``;``, CRLF, a header and a
-total line): no network publishes its registry openly.
+Two registry layouts (tools/terminal_protocol.parse_registry): QIWI's standard settlement
+registry as its provider-protocol documentation publishes it (tab-separated txn_id, date,
+time, account, sum; ``Total:`` count and amount; CR LF), and a clone network's registry
+built from the OSMP pay request's own fields (Windows-1251, ``;``, CRLF, a header and an
+``Итого`` line), since the clones hand theirs to providers with the contract.
 """
 
 import base64
@@ -17,6 +19,12 @@ from odoo.tools import mute_logger
 
 from .test_terminal import TerminalCommon
 
+QIWI_REGISTRY = (
+    "2000001\t05.03.2026\t10:15:00\t{account}\t20.00\r\n"
+    "2000002\t05.03.2026\t11:30:12\t{account}\t6.00\r\n"
+    "2000004\t05.03.2026\t17:02:44\t{account}\t7.50\r\n"
+    "Total:\t3\t33.50\r\n"
+)
 REGISTRY = (
     "Номер транзакции;Дата платежа;Лицевой счет;Сумма\r\n"
     "2000001;20260305101500;{account};20.00\r\n"
@@ -54,7 +62,7 @@ class TestTerminalRegistry(TerminalCommon):
     def test_missing_extra_and_different_payments_are_reported(self):
         for txn_id, amount in (("2000001", "20.00"), ("2000002", "5.00"), ("2000003", "3.00")):
             self.assertEqual(self._pay(txn_id=txn_id, amount=amount)["result"], "0")
-        registry = self._registry(REGISTRY.format(account=self.sub.name))
+        registry = self._registry(QIWI_REGISTRY.format(account=self.sub.name))
         registry.action_reconcile()
         lines = {line.txn_id: line for line in registry.line_ids}
         self.assertEqual(
@@ -112,6 +120,14 @@ class TestTerminalRegistry(TerminalCommon):
             ),
             1,
         )
+
+    def test_clone_layout_reads_the_same(self):
+        for txn_id, amount in (("2000001", "20.00"), ("2000002", "6.00"), ("2000004", "7.50")):
+            self.assertEqual(self._pay(txn_id=txn_id, amount=amount)["result"], "0")
+        registry = self._registry(REGISTRY.format(account=self.sub.name))
+        registry.action_reconcile()
+        self.assertEqual(registry.line_ids.mapped("status"), ["matched"] * 3)
+        self.assertEqual((registry.registry_total, registry.our_total, registry.difference), (33.5, 33.5, 0.0))
 
     def test_same_day_twice_and_broken_file(self):
         self._registry(REGISTRY.format(account=self.sub.name))

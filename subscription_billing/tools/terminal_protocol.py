@@ -264,7 +264,14 @@ class RegistryError(ValueError):
         super().__init__(f"line {line}: {message}")
 
 
-REGISTRY_DATE_FORMATS = (TXN_DATE_FORMAT, "%d.%m.%Y %H:%M:%S", "%Y-%m-%d %H:%M:%S")
+REGISTRY_DATE_FORMATS = (
+    TXN_DATE_FORMAT,
+    "%d.%m.%Y %H:%M:%S",
+    "%Y-%m-%d %H:%M:%S",
+    "%d.%m.%Y %H:%M",
+    "%Y-%m-%d %H:%M",
+    "%Y%m%d %H:%M:%S",
+)
 TOTAL_MARKERS = ("total", "итого", "разом", "усього", "всего", "razem", "suma")
 
 
@@ -281,7 +288,12 @@ def _decode(content, encoding):
         return content.decode("cp1251")
 
 
+TIME = re.compile(r"^\d{1,2}:\d{2}(?::\d{2})?$")
+
+
 def _registry_line(number, cells):
+    if len(cells) >= 5 and TIME.match(cells[2]):  # QIWI's standard: date and time in two fields
+        cells = [cells[0], f"{cells[1]} {cells[2]}", *cells[3:]]
     if len(cells) < 4:
         raise RegistryError(number, "expected txn_id;txn_date;account;sum")
     txn_id, raw_date, account, raw_sum = cells[:4]
@@ -304,14 +316,20 @@ def _registry_line(number, cells):
 def parse_registry(content, encoding=None):
     """Lines of a network's daily registry of paid transactions.
 
-    No network publishes its registry layout openly (they hand it to providers with the
-    contract); this layout is built from the closest published source, the OSMP pay
-    request itself: one payment per line with the pay request's own values
-    ``txn_id;txn_date;account;sum`` (``txn_date`` as YYYYMMDDHHMMSS, sum with a decimal
-    point), separated by ``;`` (or a tab), in Windows-1251 or UTF-8, lines ending CRLF
-    or LF. A header line (first field not a transaction id) is skipped; a final line
-    whose first field is ``TOTAL`` / ``Итого`` / ``Разом`` carries the count and the sum
-    of the day and is checked against the lines.
+    Two layouts, told apart line by line:
+
+    * QIWI's standard settlement registry, as its provider-protocol documentation publishes
+      it (file ``QIWI_<service_id>_YYYYMMDDn.csv``): one successful payment per line,
+      ``<txn_id> <date> <time> <subscriber's identifier> <sum>`` separated by tabs, decimals
+      with a point, Moscow time, lines ending CR LF or a bare CR, and a last line
+      ``Total: <number of payments> <amount of payments>``;
+    * the clones' registries, which networks hand to providers with the contract rather
+      than publish: the pay request's own values ``txn_id;txn_date;account;sum``
+      (``txn_date`` as YYYYMMDDHHMMSS), separated by ``;`` or a tab, in Windows-1251 or
+      UTF-8, a header line (first field not a transaction id, skipped) and a total line
+      whose first field is ``TOTAL`` / ``Итого`` / ``Разом``.
+
+    The total line, when there is one, is checked against the lines.
     """
     registry = Registry(lines=[])
     seen = set()
@@ -319,8 +337,10 @@ def parse_registry(content, encoding=None):
         if not raw.strip():
             continue
         cells = [cell.strip() for cell in re.split(r"[;\t]", raw)]
-        if cells[0].lower() in TOTAL_MARKERS:
-            values = [cell for cell in cells[1:] if cell]
+        marker = cells[0].split(":")[0].strip().lower() if cells[0] else ""
+        if marker in TOTAL_MARKERS:
+            rest = " ".join([cells[0].split(":", 1)[1] if ":" in cells[0] else "", *cells[1:]])
+            values = rest.split()
             try:
                 registry.count = int(values[0])
                 registry.total = Decimal(values[1].replace(",", "."))

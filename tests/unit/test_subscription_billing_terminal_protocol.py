@@ -146,6 +146,32 @@ def test_registry_errors(content, message):
     assert caught.value.message == message
 
 
+# QIWI's standard settlement registry as its provider-protocol documentation publishes it:
+# tab-separated txn_id, date, time, subscriber's identifier, sum; "Total:" count and amount;
+# lines may end with a bare CR.
+QIWI_REGISTRY = (
+    b"2000001\t05.03.2026\t10:15:00\tSB-00012\t20.00\r"
+    b"2000002\t05.03.2026\t11:30:12\tSB-00013\t6.00\r"
+    b"Total:\t2\t26.00\r"
+)
+
+
+def test_qiwi_standard_registry():
+    registry = protocol.parse_registry(QIWI_REGISTRY)
+    assert [(line.txn_id, line.account, line.amount) for line in registry.lines] == [
+        ("2000001", "SB-00012", Decimal("20.00")),
+        ("2000002", "SB-00013", Decimal("6.00")),
+    ]
+    assert registry.lines[1].txn_date == datetime(2026, 3, 5, 11, 30, 12)
+    assert (registry.count, registry.total) == (2, Decimal("26.00"))
+    assert protocol.parse_registry(QIWI_REGISTRY.replace(b"\r", b"\r\n")).lines == registry.lines
+    spaced = protocol.parse_registry(QIWI_REGISTRY.replace(b"Total:\t2\t26.00", b"Total: 2 26.00"))
+    assert (spaced.count, spaced.total) == (2, Decimal("26.00"))
+    with pytest.raises(protocol.RegistryError) as caught:
+        protocol.parse_registry(QIWI_REGISTRY.replace(b"Total:\t2", b"Total:\t3"))
+    assert caught.value.message == "the total line says 3 payments of 26.00, the lines 2 of 26.00"
+
+
 def test_reconcile_by_txn_id():
     registry = protocol.parse_registry(REGISTRY)
     result = protocol.reconcile(registry.lines, {"2000001": (20.0, "a"), "2000002": (5.0, "b"), "2000009": (3.0, "c")})
