@@ -37,6 +37,12 @@ ALLOWED_DEPENDS = {
     "cert_issuance_dashboard": {"spreadsheet_dashboard", "cert_issuance"},
     # bridge: the customer's prepaid support time in Odoo's portal (as sale_project joins two apps)
     "telephony_bridge_portal": {"telephony_bridge", "portal"},
+    # bridge: response time measured up to the customer's invoice and the pay bases need
+    # accounting (invoices, payments) and working calendars (DESIGN.md: response-time
+    # analysis per manager, pay bases per employee)
+    "telephony_bridge_account": {"telephony_bridge", "account", "resource"},
+    # bridge: certificate sets paid and issued join the pay bases when both apps are installed
+    "telephony_bridge_cert_issuance": {"telephony_bridge_account", "cert_issuance"},
 }
 # OCA addons the addons may depend on; each is a wheel pinned in requirements.txt.
 OCA_DEPENDS = {

@@ -11,10 +11,11 @@ class TelephonyCall(models.Model):
         return calls
 
     def _after_event(self, config, event, old, new, vals):
-        super()._after_event(config, event, old, new, vals)
+        result = super()._after_event(config, event, old, new, vals)
         # An incoming call opens its case once it has ended: its agent is known then.
         if vals["direction"] == "inbound" and vals["partner_id"] and new.end and not (old and old.end):
             self._open_response_cases()
+        return result
 
     def _open_response_cases(self):
         """Open the response-time cases of these incoming calls from known customers."""

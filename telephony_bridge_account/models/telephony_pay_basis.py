@@ -69,7 +69,7 @@ class TelephonyPayBasis(models.Model):
     currency_id = fields.Many2one(related="company_id.currency_id")
     date = fields.Date(readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
-    service_id = fields.Many2one("telephony.support.service", string="Service", readonly=True)
+    service_id = fields.Many2one("telephony.support.service", readonly=True)
     quantity = fields.Integer(
         readonly=True, aggregator="sum", help="Calls, packages, invoices (a credit note counts -1) or certificate sets."
     )

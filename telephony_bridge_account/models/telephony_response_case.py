@@ -34,17 +34,16 @@ class TelephonyResponseCase(models.Model):
     )
     manager_id = fields.Many2one(
         "res.users",
-        string="Manager",
         index=True,
         help="Who answers the request: the agent who took the call, or the customer's salesperson.",
     )
     source = fields.Selection([("call", "Call"), ("email", "Email"), ("manual", "Entered by hand")], default="manual")
-    call_id = fields.Many2one("telephony.call", string="Call", index="btree_not_null", ondelete="set null")
+    call_id = fields.Many2one("telephony.call", index="btree_not_null", ondelete="set null")
     message_id = fields.Many2one("mail.message", string="Email", index="btree_not_null", ondelete="set null")
     start_datetime = fields.Datetime(string="First Contact", required=True, default=fields.Datetime.now, index=True)
     deadline = fields.Datetime(compute="_compute_deadline", store=True)
     end_datetime = fields.Datetime(string="Answered At", readonly=True, copy=False)
-    invoice_id = fields.Many2one("account.move", string="Invoice", readonly=True, copy=False, index="btree_not_null")
+    invoice_id = fields.Many2one("account.move", readonly=True, copy=False, index="btree_not_null")
     state = fields.Selection(
         [("open", "Open"), ("on_time", "On Time"), ("late", "Late")],
         default="open",
@@ -123,6 +122,7 @@ class TelephonyResponseCase(models.Model):
 
     def _update_state(self):
         """Set the state (and the working hours taken) from the deadline and the answer."""
+        # (write() calls this back only when the start or the rule change, never the state)
         now = fields.Datetime.now()
         for case in self:
             state = response_time.case_state(case.deadline, case.end_datetime, now)
@@ -137,7 +137,7 @@ class TelephonyResponseCase(models.Model):
                     calendar.get_work_hours_count(_utc(case.deadline), _utc(case.end_datetime)) if late else 0.0
                 )
             if any(case[name] != value for name, value in vals.items()):
-                super(TelephonyResponseCase, case).write(vals)
+                case.write(vals)
 
     # ------------------------------------------------------------------
     # Opening and closing

@@ -6,7 +6,6 @@ class TelephonySupportPackage(models.Model):
 
     invoice_id = fields.Many2one(
         "account.move",
-        string="Invoice",
         index="btree_not_null",
         domain="[('move_type', '=', 'out_invoice'), ('partner_id', 'child_of', partner_id)]",
         help="The customer invoice the hours were sold with: once it is paid, the package counts "
