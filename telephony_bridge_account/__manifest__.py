@@ -18,5 +18,6 @@
         "views/telephony_support_package_views.xml",
         "views/telephony_bridge_account_menus.xml",
     ],
+    "demo": ["demo/telephony_bridge_account_demo.xml"],
     "auto_install": True,
 }

@@ -8,7 +8,11 @@ class MailMessage(models.Model):
     def create(self, vals_list):
         messages = super().create(vals_list)
         incoming = messages.filtered(lambda m: m.message_type == "email" and m.model and m.res_id)
-        if incoming and self.env["telephony.response.case"].has_access("create"):
+        if (
+            incoming
+            and self.env["telephony.response.case"].has_access("create")
+            and self.env["telephony.response.rule"].search_count([("start_on_email", "=", True)], limit=1)
+        ):
             # The mail gateway (or a user who may open cases) logs an incoming email:
             # a user who may not open cases has a message logged all the same.
             incoming._open_response_cases()

@@ -2,6 +2,7 @@ import io
 
 import openpyxl
 
+from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
@@ -124,3 +125,23 @@ class TestPayBasis(AccountTelephonyCommon):
             with self.assertRaises(AccessError):
                 Basis.with_user(user).search([])
         self.assertTrue(Basis.with_user(self.manager).search(MARCH))
+
+    def test_other_companies_rows_stay_with_their_company(self):
+        other = self.setup_other_company(name="Filiale Wien")["company"]
+        Move = self.env["account.move"].with_company(other)
+        invoice = Move.create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.mueller.id,
+                "invoice_date": "2026-03-02",
+                "invoice_user_id": self.agent.id,
+                "invoice_line_ids": [Command.create({"name": "Consulting", "quantity": 1, "price_unit": 900.0})],
+            }
+        )
+        invoice.action_post()
+        Move.env["account.payment.register"].with_context(active_model="account.move", active_ids=invoice.ids).create(
+            {"payment_date": "2026-03-04"}
+        )._create_payments()
+        domain = [("kind", "=", "sale"), ("res_id", "=", invoice.id)]
+        self.assertEqual(self.env["telephony.pay.basis"].sudo().search(domain).amount, 900.0)
+        self.assertFalse(self.env["telephony.pay.basis"].with_user(self.accountant).search(domain))

@@ -48,6 +48,7 @@ class TestResponseTime(AccountTelephonyCommon):
         case = self.cases(self.customer)
         self.assertEqual(len(case), 1)
         self.assertEqual((case.source, case.call_id, case.manager_id), ("call", call, self.agent))
+        self.assertEqual(case.create_uid, self.pbx.user_id, "opened with the rights of the PBX's technical user")
         self.assertEqual(case.start_datetime, datetime(2026, 3, 2, 9, 0))
         self.assertEqual(case.deadline, datetime(2026, 3, 3, 9, 0), "Tuesday 10:00 in Berlin")
         self.assertEqual(case.state, "open")
@@ -114,6 +115,28 @@ class TestResponseTime(AccountTelephonyCommon):
         self.assertEqual((case.state, case.end_datetime), ("late", datetime(2026, 3, 6, 10, 0)))
         self.call("open-3", "030 1234567", 7 * 86400)
         self.assertEqual(len(self.cases(self.customer)), 2)
+
+    def test_email_on_a_record_of_the_customer_opens_a_case_but_not_an_employees(self):
+        self.mueller.user_id = self.agent
+        # incoming emails are logged by the mail gateway, here by an administrator who may open cases
+        draft = self.env["account.move"].browse(
+            self.invoice(self.mueller, 100.0, self.agent, "2026-03-02", post=False).id
+        )
+        draft.message_post(
+            body="Our colleague answered for us.", message_type="email", author_id=self.colleague.partner_id.id
+        )
+        self.assertFalse(self.cases(self.mueller), "an employee's email is no customer request")
+        with freeze_time(MON_10):
+            draft.message_post(
+                body="Is this your best price?",
+                message_type="email",
+                author_id=self.mueller.id,
+                email_from="buy@mueller.example",
+            )
+        case = self.cases(self.mueller)
+        self.assertEqual(
+            (case.source, case.manager_id, case.start_datetime), ("email", self.agent, datetime(2026, 3, 2, 9))
+        )
 
     def test_draft_offer_answers_a_rule_ending_with_the_offer(self):
         self.rule.end_event = "created"
