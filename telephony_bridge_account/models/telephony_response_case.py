@@ -44,33 +44,40 @@ class TelephonyResponseCase(models.Model):
     deadline = fields.Datetime(compute="_compute_deadline", store=True)
     end_datetime = fields.Datetime(string="Answered At", readonly=True, copy=False)
     invoice_id = fields.Many2one("account.move", readonly=True, copy=False, index="btree_not_null")
+    # The state and the figures follow from the deadline and the answer, computed by the
+    # ORM whoever answers (the billing clerk posting the invoice); the cron recomputes the
+    # unanswered cases whose deadline has passed.
     state = fields.Selection(
         [("open", "Open"), ("on_time", "On Time"), ("late", "Late")],
-        default="open",
-        required=True,
-        readonly=True,
-        copy=False,
+        compute="_compute_state",
+        store=True,
         index=True,
     )
     response_hours = fields.Float(
-        string="Response Time (working h)", readonly=True, copy=False, digits=(16, 2), aggregator="avg"
+        string="Response Time (working h)",
+        compute="_compute_state",
+        store=True,
+        digits=(16, 2),
+        aggregator="avg",
+        help="Working hours from the first contact to the answer. "
+        "Its average in reports counts the answered cases only.",
     )
     delay_hours = fields.Float(
         string="Delay (working h)",
-        readonly=True,
-        copy=False,
+        compute="_compute_state",
+        store=True,
         digits=(16, 2),
         aggregator="sum",
         help="Working hours from the deadline to the answer; 0 when answered on time.",
     )
     # The share on time of a group of cases (a manager, a month) is the ratio of these
     # sums (see _read_group_select); open cases count in neither.
-    decided_count = fields.Integer(string="Cases Decided", compute="_compute_counts", store=True, aggregator="sum")
-    on_time_count = fields.Integer(string="Cases On Time", compute="_compute_counts", store=True, aggregator="sum")
-    late_count = fields.Integer(string="Cases Late", compute="_compute_counts", store=True, aggregator="sum")
+    decided_count = fields.Integer(string="Cases Decided", compute="_compute_state", store=True, aggregator="sum")
+    on_time_count = fields.Integer(string="Cases On Time", compute="_compute_state", store=True, aggregator="sum")
+    late_count = fields.Integer(string="Cases Late", compute="_compute_state", store=True, aggregator="sum")
     on_time_rate = fields.Float(
         string="On Time (%)",
-        compute="_compute_counts",
+        compute="_compute_state",
         store=True,
         aggregator="avg",
         help="Cases answered in time out of the cases answered or overdue; open cases within their limit do not count.",
@@ -93,11 +100,23 @@ class TelephonyResponseCase(models.Model):
             # no working time in the calendar's next years: the case can never be late
             case.deadline = _naive_utc(end) if end else case.start_datetime + timedelta(days=36500)
 
-    @api.depends("state")
-    def _compute_counts(self):
+    @api.depends("deadline", "end_datetime", "start_datetime", "rule_id.calendar_id")
+    def _compute_state(self):
+        now = fields.Datetime.now()
         for case in self:
+            case.state = response_time.case_state(case.deadline, case.end_datetime, now)
             case.decided_count, case.on_time_count, case.late_count = response_time.counts(case.state)
             case.on_time_rate = 100.0 * case.on_time_count
+            calendar = case.rule_id.calendar_id
+            answered = case.end_datetime and case.start_datetime and calendar
+            case.response_hours = (
+                calendar.get_work_hours_count(_utc(case.start_datetime), _utc(case.end_datetime)) if answered else 0.0
+            )
+            case.delay_hours = (
+                calendar.get_work_hours_count(_utc(case.deadline), _utc(case.end_datetime))
+                if answered and case.state == response_time.LATE
+                else 0.0
+            )
 
     def _read_group_select(self, aggregate_spec, query):
         fname, _sep, func = aggregate_spec.partition(":")
@@ -106,38 +125,13 @@ class TelephonyResponseCase(models.Model):
             part = self._field_to_sql(self._table, "on_time_count", query)
             whole = self._field_to_sql(self._table, "decided_count", query)
             return SQL("ROUND(100.0 * SUM(%s) / NULLIF(SUM(%s), 0), 2)::float8", part, whole)
+        if aggregate_spec == "response_hours:avg":
+            # an open case stores 0 hours (the ORM stores no empty float): the average
+            # counts the answered cases only
+            hours = self._field_to_sql(self._table, "response_hours", query)
+            end = self._field_to_sql(self._table, "end_datetime", query)
+            return SQL("AVG(CASE WHEN %s IS NOT NULL THEN %s END)", end, hours)
         return super()._read_group_select(aggregate_spec, query)
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        cases = super().create(vals_list)
-        cases._update_state()
-        return cases
-
-    def write(self, vals):
-        result = super().write(vals)
-        if {"start_datetime", "rule_id"} & set(vals):
-            self._update_state()
-        return result
-
-    def _update_state(self):
-        """Set the state (and the working hours taken) from the deadline and the answer."""
-        # (write() calls this back only when the start or the rule change, never the state)
-        now = fields.Datetime.now()
-        for case in self:
-            state = response_time.case_state(case.deadline, case.end_datetime, now)
-            vals = {"state": state}
-            if case.end_datetime:
-                calendar = case.rule_id.calendar_id
-                vals["response_hours"] = calendar.get_work_hours_count(
-                    _utc(case.start_datetime), _utc(case.end_datetime)
-                )
-                late = state == response_time.LATE
-                vals["delay_hours"] = (
-                    calendar.get_work_hours_count(_utc(case.deadline), _utc(case.end_datetime)) if late else 0.0
-                )
-            if any(case[name] != value for name, value in vals.items()):
-                case.write(vals)
 
     # ------------------------------------------------------------------
     # Opening and closing
@@ -207,7 +201,6 @@ class TelephonyResponseCase(models.Model):
             )
             if answered:
                 answered.write({"end_datetime": now, "invoice_id": move.id})
-                answered._update_state()
                 cases -= answered
         return cases
 
@@ -217,7 +210,8 @@ class TelephonyResponseCase(models.Model):
         (the scheduler runs the cron again while its progress says some are left)."""
         domain = [("state", "=", "open"), ("deadline", "<", fields.Datetime.now())]
         overdue = self.search(domain, limit=limit, order="deadline, id")
-        overdue._update_state()
+        self.env.add_to_compute(self._fields["state"], overdue)
+        overdue.flush_recordset(["state"])  # now, at the time that makes them late
         remaining = self.search_count(domain) if len(overdue) == limit else 0
         _logger.info("%s response-time cases flagged late, %s left", len(overdue), remaining)
         self.env["ir.cron"]._notify_progress(done=len(overdue), remaining=remaining)
