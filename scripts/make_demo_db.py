@@ -36,6 +36,8 @@ ADDONS = ",".join(
         "cert_issuance_dashboard",
         "telephony_bridge_portal",
         "subscription_billing_mass_mailing",
+        "telephony_bridge_account",
+        "telephony_bridge_cert_issuance",
         "payment_demo",
         "l10n_ua",
         "l10n_pl",

@@ -40,6 +40,12 @@ ALLOWED_DEPENDS = {
     # bridge: subscriptions as recipients of Odoo's email and SMS marketing (as mass_mailing_event does
     # for attendees), the SMS sent through telephony_bridge's SMS gateway
     "subscription_billing_mass_mailing": {"subscription_billing", "telephony_bridge", "mass_mailing_sms"},
+    # bridge: response time measured up to the customer's invoice and the pay bases need
+    # accounting (invoices, payments) and working calendars (DESIGN.md: response-time
+    # analysis per manager, pay bases per employee)
+    "telephony_bridge_account": {"telephony_bridge", "account", "resource"},
+    # bridge: certificate sets paid and issued join the pay bases when both apps are installed
+    "telephony_bridge_cert_issuance": {"telephony_bridge_account", "cert_issuance"},
 }
 # OCA addons the addons may depend on; each is a wheel pinned in requirements.txt.
 OCA_DEPENDS = {

@@ -1,0 +1,23 @@
+{
+    "name": "Telephony Bridge Accounting",
+    "summary": "Response-time analysis per manager (first contact to invoice) and pay bases per employee",
+    "version": "18.0.1.0.0",
+    "category": "Telephony",
+    "license": "LGPL-3",
+    "author": "Subscription Suite",
+    "website": "https://github.com/subscription-suite/odoo-addons",
+    "depends": ["telephony_bridge", "account", "resource"],
+    "data": [
+        "security/ir.model.access.csv",
+        "security/telephony_bridge_account_rules.xml",
+        "data/telephony_bridge_account_cron.xml",
+        "report/telephony_pay_basis_reports.xml",
+        "views/telephony_response_rule_views.xml",
+        "views/telephony_response_case_views.xml",
+        "views/telephony_pay_basis_views.xml",
+        "views/telephony_support_package_views.xml",
+        "views/telephony_bridge_account_menus.xml",
+    ],
+    "demo": ["demo/telephony_bridge_account_demo.xml"],
+    "auto_install": True,
+}

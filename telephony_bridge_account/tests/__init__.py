@@ -1,0 +1,2 @@
+from . import test_response_time
+from . import test_pay_basis

@@ -1,0 +1,1 @@
+from . import telephony_pay_basis
