@@ -108,20 +108,7 @@ class AccountBankStatementLine(models.Model):
         companies = self.company_id.ids
         Subscription = self.env["subscription.subscription"]
         Partner = self.env["res.partner"].with_context(active_test=False)
-        by_key = ["|", ("bank_reference_key", "in", keys), ("bank_group_key", "in", keys)]
-        by_contract = {}
-        for sub in Subscription.search([*by_key, ("company_id", "in", companies)]):
-            for key in {sub.bank_reference_key, sub.bank_group_key}:
-                by_contract.setdefault((sub.company_id.id, key), Subscription)
-                by_contract[(sub.company_id.id, key)] |= sub
-        by_invoice = {}
-        invoices = self.env["account.move"].search(
-            [*by_key, ("move_type", "=", "out_invoice"), ("state", "=", "posted"), ("company_id", "in", companies)]
-        )
-        for move in invoices:
-            for key in {move.bank_reference_key, move.bank_group_key}:
-                by_invoice.setdefault((move.company_id.id, key), self.env["account.move"])
-                by_invoice[(move.company_id.id, key)] |= move
+        by_contract, by_invoice, invoices = self._subscription_documents_by_key(keys, companies)
 
         def index(records, fname):
             table = {}
@@ -179,6 +166,26 @@ class AccountBankStatementLine(models.Model):
             unmatched.write({"subscription_match_state": "unmatched"})
             unmatched._subscription_suggest(clues)
         return found_by_line
+
+    def _subscription_documents_by_key(self, keys, companies):
+        """Contracts and posted customer invoices whose number, in either compared form, is one
+        of ``keys``: ``{(company id, key): subscriptions}``, ``{(company id, key): invoices}``,
+        and the invoices found."""
+        Subscription, Move = self.env["subscription.subscription"], self.env["account.move"]
+        by_key = ["|", ("bank_reference_key", "in", keys), ("bank_group_key", "in", keys)]
+        by_contract, by_invoice = {}, {}
+        for sub in Subscription.search([*by_key, ("company_id", "in", companies)]):
+            for key in {sub.bank_reference_key, sub.bank_group_key}:
+                by_contract.setdefault((sub.company_id.id, key), Subscription)
+                by_contract[(sub.company_id.id, key)] |= sub
+        invoices = Move.search(
+            [*by_key, ("move_type", "=", "out_invoice"), ("state", "=", "posted"), ("company_id", "in", companies)]
+        )
+        for move in invoices:
+            for key in {move.bank_reference_key, move.bank_group_key}:
+                by_invoice.setdefault((move.company_id.id, key), Move)
+                by_invoice[(move.company_id.id, key)] |= move
+        return by_contract, by_invoice, invoices
 
     def _subscription_candidates(self, clue, tables):
         """Yield ``(method, (partner, subscription))`` for the first identifier kind that decides."""

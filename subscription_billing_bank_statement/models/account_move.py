@@ -24,5 +24,5 @@ class AccountMove(models.Model):
     def _compute_bank_reference_key(self):
         for move in self:
             number = move.move_type == "out_invoice" and move.name != "/" and move.name
-            move.bank_reference_key = number and matching.reference_key(number) or False
-            move.bank_group_key = number and matching.group_key(number) or False
+            move.bank_reference_key = (matching.reference_key(number) if number else "") or False
+            move.bank_group_key = (matching.group_key(number) if number else "") or False
