@@ -35,6 +35,8 @@ ADDONS = ",".join(
         "cert_issuance_portal",
         "cert_issuance_dashboard",
         "telephony_bridge_portal",
+        "telephony_campaign",
+        "telephony_campaign_billing",
         "payment_demo",
         "l10n_ua",
         "l10n_pl",

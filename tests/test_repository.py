@@ -37,6 +37,12 @@ ALLOWED_DEPENDS = {
     "cert_issuance_dashboard": {"spreadsheet_dashboard", "cert_issuance"},
     # bridge: the customer's prepaid support time in Odoo's portal (as sale_project joins two apps)
     "telephony_bridge_portal": {"telephony_bridge", "portal"},
+    # DESIGN.md "call campaigns (lists to call with script and questions, outcomes)": the
+    # telephony calls with the questions asked as an Odoo survey (as survey_crm joins two apps)
+    "telephony_campaign": {"telephony_bridge", "survey"},
+    # bridge: debtors' campaigns, the balance on the agent's screen and promises to pay as the
+    # subscription's promised payments (as sale_project joins two apps)
+    "telephony_campaign_billing": {"telephony_campaign", "subscription_billing"},
 }
 # OCA addons the addons may depend on; each is a wheel pinned in requirements.txt.
 OCA_DEPENDS = {
