@@ -9,7 +9,9 @@ class TelephonyCampaignOutcome(models.TransientModel):
     _name = "telephony.campaign.outcome"
     _description = "Record a Call Outcome"
 
-    contact_id = fields.Many2one("telephony.campaign.contact", string="Campaign Contact", required=True, ondelete="cascade")
+    contact_id = fields.Many2one(
+        "telephony.campaign.contact", string="Campaign Contact", required=True, ondelete="cascade"
+    )
     partner_id = fields.Many2one(related="contact_id.partner_id")
     outcome = fields.Selection(OUTCOMES, required=True, default="reached")
     callback_date = fields.Datetime("Call Back At")
