@@ -18,6 +18,10 @@ class TestCampaignBilling(TelephonyFixtures, SubscriptionBillingCommon):
     as the subscription's promised payment, and what was paid after it counted."""
 
     @classmethod
+    def get_default_groups(cls):
+        return super().get_default_groups() | cls.env.ref("telephony_bridge.group_telephony_bridge_manager")
+
+    @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls._setup_telephony()
