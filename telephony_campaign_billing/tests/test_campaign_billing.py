@@ -76,7 +76,11 @@ class TestCampaignBilling(TelephonyFixtures, SubscriptionBillingCommon):
 
     @classmethod
     def _invoice(cls, partner, day, amount):
-        return cls.init_invoice("out_invoice", partner, day, post=True, amounts=[amount], taxes=cls.no_tax)
+        """A posted invoice of ``amount`` issued on ``day``, due the same day."""
+        with freeze_time(day):
+            invoice = cls.init_invoice("out_invoice", partner, day, post=True, amounts=[amount], taxes=cls.no_tax)
+        assert invoice.invoice_date_due == day and invoice.amount_total == amount
+        return invoice
 
     @classmethod
     def _pay(cls, invoice, amount, day):
