@@ -148,8 +148,8 @@ class TelephonyCampaign(models.Model):
         self.ensure_one()
         if not self.filter_id:
             return self.env["res.partner"]
-        context = dict(self.env.context, **safe_eval(self.filter_id.context or "{}", {"uid": self.env.uid}))
-        return self.env["res.partner"].with_context(context).search(self.filter_id._get_eval_domain())
+        filter_context = safe_eval(self.filter_id.context or "{}", {"uid": self.env.uid})
+        return self.env["res.partner"].with_context(**filter_context).search(self.filter_id._get_eval_domain())
 
     def action_fill_from_filter(self):
         """Add the contacts of the campaign's sources that are not listed yet (never one twice)."""

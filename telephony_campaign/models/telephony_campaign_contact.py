@@ -34,7 +34,7 @@ class TelephonyCampaignContact(models.Model):
         required=True,
         index=True,
     )
-    agent_id = fields.Many2one("res.users", string="Agent", index="btree_not_null", help="Who calls or last called.")
+    agent_id = fields.Many2one("res.users", index="btree_not_null", help="Who calls or last called.")
     lock_date = fields.Datetime("Taken At", help="When the agent took the contact from the queue.")
     next_try = fields.Datetime("Call Again At")
     callback_agent_id = fields.Many2one(
