@@ -31,7 +31,8 @@ class TestCampaignQueue(CampaignCase):
             self.assertEqual(self.next_for(self.agent), dorn)
             callback_at = MONDAY_9 + timedelta(hours=2)
             self.record(self.colleague, central, "call_back", callback_date=callback_at, note="Call after lunch")
-            self.record(self.agent, dorn, "promise", promise_date="2026-03-06", promise_amount=75.0)
+            with self.promise_recorded_here():
+                self.record(self.agent, dorn, "promise", promise_date="2026-03-06", promise_amount=75.0)
             self.assertEqual(self.next_for(self.agent), elba)
             self.record(self.agent, elba, "reached", note="Will think about it")
             self.assertIsNone(self.next_for(self.colleague), "nobody is due before 10:00")
@@ -127,7 +128,8 @@ class TestCampaignQueue(CampaignCase):
             with self.assertRaisesRegex(UserError, "today or later"):
                 self.record(self.agent, adler, "promise", promise_date="2026-03-01", promise_amount=50)
             self.assertEqual((adler.state, adler.attempt_ids), ("in_progress", self.env["telephony.campaign.attempt"]))
-            self.record(self.agent, adler, "promise", promise_date="2026-03-05", promise_amount=50)
+            with self.promise_recorded_here():
+                self.record(self.agent, adler, "promise", promise_date="2026-03-05", promise_amount=50)
         self.assertEqual((adler.state, adler.promise_amount, str(adler.promise_date)), ("done", 50.0, "2026-03-05"))
         self.assertEqual(self.campaign.promised_amount, 50.0)
 
