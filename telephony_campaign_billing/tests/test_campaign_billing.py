@@ -143,6 +143,17 @@ class TestCampaignBilling(TelephonyFixtures, SubscriptionBillingCommon):
         )
         self.assertEqual(results, [(self.collector, 100.0, 90.0)])
 
+    def test_the_balance_is_on_the_screen_of_agents_who_may_read_invoices(self):
+        form = self.env.ref("telephony_campaign.telephony_campaign_contact_agent_form").id
+
+        def labels(user):
+            arch = self.env["telephony.campaign.contact"].with_user(user).get_views([(form, "form")])
+            return arch["views"]["form"]["arch"]
+
+        self.assertIn('name="subscription_balance"', labels(self.collector))
+        self.assertIn('name="script"', labels(self.agent))
+        self.assertNotIn('name="subscription_balance"', labels(self.agent), "Anna may not read invoices")
+
     def test_a_promise_needs_a_subscription_and_the_billing_right(self):
         self.campaign.write({"debtor_days": 10})
         with freeze_time(TODAY):
