@@ -38,6 +38,8 @@ ADDONS = ",".join(
         "subscription_billing_mass_mailing",
         "telephony_bridge_account",
         "telephony_bridge_cert_issuance",
+        "telephony_campaign",
+        "telephony_campaign_billing",
         "payment_demo",
         "l10n_ua",
         "l10n_pl",

@@ -46,6 +46,12 @@ ALLOWED_DEPENDS = {
     "telephony_bridge_account": {"telephony_bridge", "account", "resource"},
     # bridge: certificate sets paid and issued join the pay bases when both apps are installed
     "telephony_bridge_cert_issuance": {"telephony_bridge_account", "cert_issuance"},
+    # DESIGN.md "call campaigns (lists to call with script and questions, outcomes)": the
+    # telephony calls with the questions asked as an Odoo survey (as survey_crm joins two apps)
+    "telephony_campaign": {"telephony_bridge", "survey"},
+    # bridge: debtors' campaigns, the balance on the agent's screen and promises to pay as the
+    # subscription's promised payments (as sale_project joins two apps)
+    "telephony_campaign_billing": {"telephony_campaign", "subscription_billing"},
 }
 # OCA addons the addons may depend on; each is a wheel pinned in requirements.txt.
 OCA_DEPENDS = {

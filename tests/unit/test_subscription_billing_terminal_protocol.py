@@ -150,9 +150,7 @@ def test_registry_errors(content, message):
 # tab-separated txn_id, date, time, subscriber's identifier, sum; "Total:" count and amount;
 # lines may end with a bare CR.
 QIWI_REGISTRY = (
-    b"2000001\t05.03.2026\t10:15:00\tSB-00012\t20.00\r"
-    b"2000002\t05.03.2026\t11:30:12\tSB-00013\t6.00\r"
-    b"Total:\t2\t26.00\r"
+    b"2000001\t05.03.2026\t10:15:00\tSB-00012\t20.00\r2000002\t05.03.2026\t11:30:12\tSB-00013\t6.00\rTotal:\t2\t26.00\r"
 )
 
 

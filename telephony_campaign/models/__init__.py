@@ -1,0 +1,3 @@
+from . import telephony_campaign
+from . import telephony_campaign_contact
+from . import telephony_campaign_attempt

@@ -1,0 +1,2 @@
+from . import telephony_campaign_outcome
+from . import telephony_campaign_import
