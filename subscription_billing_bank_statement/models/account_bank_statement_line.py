@@ -84,8 +84,10 @@ class AccountBankStatementLine(models.Model):
             notes = html2plaintext(line.narration or "") if line.narration else ""
             accounts = [sanitize_account_number(line.account_number)] if line.account_number else []
             accounts += matching.ibans(text)
+            patterns = line.journal_id._subscription_reference_patterns()
             clues[line] = {
-                "keys": matching.candidate_keys(text, line.journal_id._subscription_reference_patterns()),
+                "keys": matching.candidate_keys(text, patterns),
+                "group_keys": matching.candidate_group_keys(text, patterns),
                 "tax_ids": matching.tax_ids(" ".join([text, notes])),
                 "accounts": accounts,
                 "name": matching.name_key(line.partner_name),
@@ -108,7 +110,8 @@ class AccountBankStatementLine(models.Model):
         companies = self.company_id.ids
         Subscription = self.env["subscription.subscription"]
         Partner = self.env["res.partner"].with_context(active_test=False)
-        by_contract, by_invoice, invoices = self._subscription_documents_by_key(keys, companies)
+        group_keys = list({k for c in clues.values() for k in c["group_keys"]})
+        by_contract, by_invoice, invoices = self._subscription_documents_by_key(keys, group_keys, companies)
 
         def index(records, fname):
             table = {}
@@ -167,25 +170,39 @@ class AccountBankStatementLine(models.Model):
             unmatched._subscription_suggest(clues)
         return found_by_line
 
-    def _subscription_documents_by_key(self, keys, companies):
-        """Contracts and posted customer invoices whose number, in either compared form, is one
-        of ``keys``: ``{(company id, key): subscriptions}``, ``{(company id, key): invoices}``,
-        and the invoices found."""
+    def _subscription_documents_by_key(self, keys, group_keys, companies):
+        """Contracts and posted customer invoices whose number is one of ``keys`` (first form)
+        or of ``group_keys`` (second form): ``{(company id, form, key): subscriptions}``,
+        ``{(company id, form, key): invoices}``, and the invoices found."""
         Subscription, Move = self.env["subscription.subscription"], self.env["account.move"]
-        by_key = ["|", ("bank_reference_key", "in", keys), ("bank_group_key", "in", keys)]
-        by_contract, by_invoice = {}, {}
-        for sub in Subscription.search([*by_key, ("company_id", "in", companies)]):
-            for key in {sub.bank_reference_key, sub.bank_group_key}:
-                by_contract.setdefault((sub.company_id.id, key), Subscription)
-                by_contract[(sub.company_id.id, key)] |= sub
+        by_key = ["|", ("bank_reference_key", "in", keys), ("bank_group_key", "in", group_keys)]
+        tables = ({}, {})
+        subs = Subscription.search([*by_key, ("company_id", "in", companies)])
         invoices = Move.search(
             [*by_key, ("move_type", "=", "out_invoice"), ("state", "=", "posted"), ("company_id", "in", companies)]
         )
-        for move in invoices:
-            for key in {move.bank_reference_key, move.bank_group_key}:
-                by_invoice.setdefault((move.company_id.id, key), Move)
-                by_invoice[(move.company_id.id, key)] |= move
-        return by_contract, by_invoice, invoices
+        for table, records in zip(tables, (subs, invoices), strict=True):
+            for record in records:
+                for form, key in (("first", record.bank_reference_key), ("group", record.bank_group_key)):
+                    table.setdefault((record.company_id.id, form, key), records.browse())
+                    table[(record.company_id.id, form, key)] |= record
+        return *tables, invoices
+
+    def _subscription_by_number(self, clue, tables):
+        """``(method, (partner, subscription))`` of the one contract or invoice whose number the
+        line quotes: the number as written first, its second form (zeros after separators
+        dropped) after."""
+        company = self.company_id.id
+        for form, keys in (("first", clue["keys"]), ("group", clue["group_keys"])):
+            for key in keys:
+                subs = tables["contract"].get((company, form, key))
+                if subs and len(subs) == 1:
+                    return "contract", (subs.partner_id.commercial_partner_id, subs)
+            for key in keys:
+                move = tables["invoice"].get((company, form, key))
+                if move and len(move) == 1:
+                    return "invoice", (move.commercial_partner_id, move.invoice_line_ids.subscription_id[:1])
+        return None
 
     def _subscription_candidates(self, clue, tables):
         """Yield ``(method, (partner, subscription))`` for the first identifier kind that decides."""
@@ -200,17 +217,10 @@ class AccountBankStatementLine(models.Model):
             subs = running.get(partners, self.env["subscription.subscription"])
             return partners, subs if len(subs) == 1 else subs.browse()
 
-        for key in clue["keys"]:
-            subs = tables["contract"].get((company, key))
-            if subs and len(subs) == 1:
-                yield "contract", (subs.partner_id.commercial_partner_id, subs)
-                return
-        for key in clue["keys"]:
-            move = tables["invoice"].get((company, key))
-            if move and len(move) == 1:
-                sub = move.invoice_line_ids.subscription_id[:1]
-                yield "invoice", (move.commercial_partner_id, sub)
-                return
+        by_number = self._subscription_by_number(clue, tables)
+        if by_number:
+            yield by_number
+            return
         for method, table, values in (
             ("account", tables["account"], clue["keys"]),
             ("tax_id", tables["tax_id"], clue["tax_ids"]),

@@ -138,36 +138,48 @@ def creditor_references(text):
     return found
 
 
-def candidate_keys(text, patterns=()):
-    """Every reference key that ``text`` could mean, most specific first.
+def _candidate_values(text, patterns):
+    """The pieces of ``text`` that could be an identifier, most specific first.
 
     ``patterns``: the company's or journal's regular expressions; their first group (or the
-    whole match) is a candidate. Then what follows an account marker (``о/р``, ``л/с``,
-    ``договір №``), then each run of one to three neighbouring words holding a digit.
+    whole match) is a candidate. Then a structured creditor reference, what follows an
+    account marker (``о/р``, ``л/с``, ``договір №``), then each run of one to three
+    neighbouring words holding a digit.
     """
     text = text or ""
-    found = []
-
-    def add(value):
-        found.extend(key for key in reference_keys(value) if key not in found)
-
     for pattern in patterns:
         for match in re.finditer(pattern, text, re.IGNORECASE):
-            add(match.group(1) if match.groups() else match.group(0))
-    for content in creditor_references(text):
-        add(content)
+            yield match.group(1) if match.groups() else match.group(0)
+    yield from creditor_references(text)
     for match in ACCOUNT_MARKERS.finditer(text):
         words = match.group(1).split()
         for size in (1, 2, 3):
             if len(words) >= size:
-                add(" ".join(words[:size]))
+                yield " ".join(words[:size])
     words = [w for w in re.split(r"[\s,;()\"'«»]+", text) if w]
     for size in (1, 2, 3):
         for start in range(len(words) - size + 1):
             window = words[start : start + size]
             if any(ch.isdigit() for ch in "".join(window)):
-                add(" ".join(window))
-    return found
+                yield " ".join(window)
+
+
+def candidate_keys(text, patterns=()):
+    """Every reference key (``reference_key``) that ``text`` could mean, most specific first."""
+    return list(dict.fromkeys(key for key in map(reference_key, _candidate_values(text, patterns)) if key))
+
+
+def candidate_group_keys(text, patterns=()):
+    """The second forms (``group_key``) of what ``text`` writes with separators:
+    ``INV/2026/0012`` and ``inv 2026 12`` give ``INV202612``. A number typed without any
+    separator gives none, so a bare ``105`` never meets contract ``10-05`` this way."""
+    keys = []
+    for value in _candidate_values(text, patterns):
+        if SEPARATORS.search(value.strip()):
+            key = group_key(value)
+            if key and key not in keys:
+                keys.append(key)
+    return keys
 
 
 def tax_ids(text):

@@ -19,13 +19,22 @@ def test_invoice_number_keeps_its_groups():
 
 
 def test_a_zero_dropped_inside_a_number_still_compares_equal():
-    stored = set(matching.reference_keys("INV/2026/00012"))
+    first, group = matching.reference_key("INV/2026/00012"), matching.group_key("INV/2026/00012")
     for typed in ("INV/2026/0012", "inv 2026 12", "INV-2026-012", "INV202600012", "ІNV/2026/00012"):
-        assert stored & set(matching.candidate_keys(f"Оплата рахунку {typed}")), typed
-    assert not stored & set(matching.candidate_keys("Оплата рахунку INV/2026/00021"))
-    assert not stored & set(matching.candidate_keys("Оплата рахунку INV/2025/00012"))
-    # a contract typed without its dash keeps matching as before
-    assert "77031" in matching.reference_keys("77-031")
+        text = f"Оплата рахунку {typed}"
+        assert first in matching.candidate_keys(text) or group in matching.candidate_group_keys(text), typed
+    for other in ("INV/2026/00021", "INV/2025/00012"):
+        text = f"Оплата рахунку {other}"
+        assert first not in matching.candidate_keys(text) and group not in matching.candidate_group_keys(text)
+    # a contract typed without its dash keeps matching by its first form
+    assert matching.reference_key("77-031") in matching.candidate_keys("ос. рах. 77031")
+
+
+def test_a_bare_number_never_meets_a_contract_by_its_second_form():
+    # contract 10-05: second form "105"; a flat number 105 written bare must not reach it
+    assert matching.group_key("10-05") == "105"
+    assert "105" not in matching.candidate_group_keys("Оплата за інтернет, кв. 105")
+    assert "105" in matching.candidate_group_keys("Оплата за інтернет, договір 10-5")
 
 
 def test_letters_for_digits_only_next_to_digits():
