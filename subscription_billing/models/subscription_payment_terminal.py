@@ -2,6 +2,7 @@ import re
 import secrets
 
 from odoo import Command, api, fields, models
+from odoo.addons.base.models.res_partner import _tz_get
 from odoo.exceptions import ValidationError
 
 from ..tools import terminal_protocol as protocol
@@ -71,6 +72,12 @@ class SubscriptionPaymentTerminal(models.Model):
         help="Bank journal the network's daily transfer arrives on.",
     )
     partner_id = fields.Many2one("res.partner", "Network Company", help="The network as a company, on its transfers.")
+    tz = fields.Selection(
+        _tz_get,
+        string="Time Zone",
+        default=lambda self: self.env.user.tz or "UTC",
+        help="The time zone of the times the network writes in its daily registry (QIWI writes Moscow time).",
+    )
     account_field = fields.Selection(
         ACCOUNT_FIELDS,
         "Account Is",

@@ -109,7 +109,7 @@ class SubscriptionTerminalRegistry(models.Model):
             return {
                 "status": status,
                 "txn_id": line.txn_id,
-                "txn_date": line.txn_date,
+                "txn_date": protocol.local_to_utc(line.txn_date, self.terminal_id.tz),
                 "account": line.account,
                 "registry_amount": float(line.amount),
                 "our_amount": intake.amount if intake else 0.0,

@@ -9,6 +9,7 @@ built from the OSMP pay request's own fields (Windows-1251, ``;``, CRLF, a heade
 
 import base64
 import io
+from datetime import datetime
 
 import openpyxl
 import psycopg2
@@ -62,9 +63,11 @@ class TestTerminalRegistry(TerminalCommon):
     def test_missing_extra_and_different_payments_are_reported(self):
         for txn_id, amount in (("2000001", "20.00"), ("2000002", "5.00"), ("2000003", "3.00")):
             self.assertEqual(self._pay(txn_id=txn_id, amount=amount)["result"], "0")
+        self.terminal.tz = "Europe/Moscow"  # QIWI writes Moscow time
         registry = self._registry(QIWI_REGISTRY.format(account=self.sub.name))
         registry.action_reconcile()
         lines = {line.txn_id: line for line in registry.line_ids}
+        self.assertEqual(lines["2000001"].txn_date, datetime(2026, 3, 5, 7, 15), "10:15 in Moscow is 07:15 UTC")
         self.assertEqual(
             {txn: line.status for txn, line in lines.items()},
             {

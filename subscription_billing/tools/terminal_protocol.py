@@ -41,6 +41,8 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from xml.sax.saxutils import escape, quoteattr
 
+import pytz
+
 OK = 0
 TEMPORARY_ERROR = 1
 BAD_ACCOUNT_FORMAT = 4
@@ -311,6 +313,13 @@ def _registry_line(number, cells):
     except InvalidOperation:
         raise RegistryError(number, f"{raw_sum!r} is not an amount") from None
     return RegistryLine(number, txn_id, when, account, amount)
+
+
+def local_to_utc(when, tz):
+    """A naive time written in the time zone ``tz`` (``Europe/Moscow``...) as naive UTC."""
+    if not when or not tz:
+        return when
+    return pytz.timezone(tz).localize(when).astimezone(pytz.utc).replace(tzinfo=None)
 
 
 def parse_registry(content, encoding=None):

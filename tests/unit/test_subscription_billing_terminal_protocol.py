@@ -170,6 +170,12 @@ def test_qiwi_standard_registry():
     assert caught.value.message == "the total line says 3 payments of 26.00, the lines 2 of 26.00"
 
 
+def test_registry_times_are_read_in_the_network_time_zone():
+    assert protocol.local_to_utc(datetime(2026, 3, 5, 10, 15), "Europe/Moscow") == datetime(2026, 3, 5, 7, 15)
+    assert protocol.local_to_utc(datetime(2026, 7, 1, 0, 30), "Europe/Kyiv") == datetime(2026, 6, 30, 21, 30)
+    assert protocol.local_to_utc(datetime(2026, 3, 5, 10, 15), False) == datetime(2026, 3, 5, 10, 15)
+
+
 def test_reconcile_by_txn_id():
     registry = protocol.parse_registry(REGISTRY)
     result = protocol.reconcile(registry.lines, {"2000001": (20.0, "a"), "2000002": (5.0, "b"), "2000009": (3.0, "c")})
