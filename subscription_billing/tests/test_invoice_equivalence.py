@@ -14,6 +14,7 @@ MOVE_FIELDS_SKIPPED = {
     "sequence_prefix",
     "sequence_number",
     "bank_reference_key",  # the number normalised for bank matching (subscription_billing_bank_statement)
+    "bank_group_key",  # its second form, zeros after separators dropped (same addon)
     "payment_reference",
     "invoice_origin",
     "invoice_user_id",
