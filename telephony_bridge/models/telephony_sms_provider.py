@@ -22,7 +22,11 @@ class TelephonySmsProvider(models.Model):
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
-    url = fields.Char(string="Send URL", required=True, help="Address the SMS are posted to.")
+    url = fields.Char(
+        string="Send URL",
+        required=True,
+        help="Address the SMS are posted to. demo: sends nothing: every SMS is marked sent (demo databases).",
+    )
     content_type = fields.Selection(
         [("json", "JSON body"), ("form", "Form fields")], required=True, default="json", string="Request Format"
     )
@@ -149,6 +153,9 @@ class TelephonySmsProvider(models.Model):
         e164 = phone.to_e164(number, self._region())
         if not e164:
             return "wrong_number_format", None, _("Not a phone number: %s", number or "")
+        if self.url == sms_gateway.DEMO_URL:
+            _logger.info("Demo SMS provider %s: SMS %s to %s not sent anywhere", self.name, reference, e164)
+            return "success", f"demo-{reference}", json.dumps({"status": "ok", "demo": True})
         data = sms_gateway.render_request(
             self.request_template, {"number": e164, "body": body or "", "sender": self.sender, "reference": reference}
         )
