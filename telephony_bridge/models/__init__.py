@@ -13,3 +13,4 @@ from . import sms_tracker
 from . import telephony_support_service
 from . import telephony_support_package
 from . import telephony_support_consumption
+from . import telephony_demo
