@@ -4,15 +4,15 @@ from odoo import Command, api, fields, models
 
 # The demo's Ukrainian provider is found by its registry code: whichever addon's demo is
 # installed first creates it (see subscription_billing's and telephony_bridge's demo too).
-DEMO_COMPANY_REGISTRY = "43871265"
+DEMO_COMPANY_REGISTRY = "43871268"
 # Business customers by customer code (subscription_billing's demo makes them subscribers too).
 CUSTOMERS = [
-    ("МП-0005", "ТОВ «Смачна випічка»", "40123456"),
-    ("МП-0010", "ТОВ «Дентал Плюс»", "41234567"),
-    ("МП-0015", "ФОП Гриценко О. В.", "2950412345"),
+    ("МП-0005", "ТОВ «Смачна випічка»", "40123454"),
+    ("МП-0010", "ТОВ «Дентал Плюс»", "41234569"),
+    ("МП-0015", "ФОП Гриценко О. В.", "42567894"),
     ("МП-0020", "ТОВ «Агро-Логістик»", "42345678"),
-    ("МП-0025", "Кав'ярня «Зерно»", "3012345678"),
-    ("МП-0030", "ТОВ «Архітектурне бюро Обрій»", "43456789"),
+    ("МП-0025", "Кав'ярня «Зерно»", "43012344"),
+    ("МП-0030", "ТОВ «Архітектурне бюро Обрій»", "43456787"),
 ]
 # (customer, module, days from today to the end of the licence)
 LICENSES = [

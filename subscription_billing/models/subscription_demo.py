@@ -82,22 +82,23 @@ class SubscriptionDemo(models.AbstractModel):
         """The subscribers' partners by their customer code (another addon's demo may have made some)."""
         Partner = self.env["res.partner"].with_context(tracking_disable=True)
         existing = {p.ref: p for p in Partner.search([("ref", "in", [row["ref"] for row in rows])])}
-        ukraine = self.env.ref("base.ua")
-        missing = [row for row in rows if row["ref"] not in existing]
         created = Partner.create(
-            [
-                {
-                    **{key: row[key] for key in ("ref", "name", "is_company", "email", "city", "zip", "street")},
-                    "mobile": row["mobile"],
-                    "country_id": ukraine.id,
-                    "lang": "uk_UA",
-                    "tz": "Europe/Kyiv",
-                }
-                for row in missing
-            ]
+            [{**self._demo_partner_values(row), "mobile": row["mobile"]} for row in rows if row["ref"] not in existing]
         )
+        for row in rows:
+            if row["ref"] in existing:  # the story's name and address; the number they call from stays
+                existing[row["ref"]].write(self._demo_partner_values(row))
         existing.update({p.ref: p for p in created})
         return existing
+
+    @api.model
+    def _demo_partner_values(self, row):
+        return {
+            **{key: row[key] for key in ("ref", "name", "is_company", "email", "city", "zip", "street")},
+            "country_id": self.env.ref("base.ua").id,
+            "lang": "uk_UA",
+            "tz": "Europe/Kyiv",
+        }
 
     @api.model
     def _demo_tariffs(self, company):

@@ -11,7 +11,7 @@ from .periods import add_months
 
 COMPANY_NAME = "ТОВ «Мережа Плюс»"
 # the company's registry code (ЄДРПОУ): how every addon's demo finds the demo company
-COMPANY_REGISTRY = "43871265"
+COMPANY_REGISTRY = "43871268"
 HISTORY_DAYS = 183  # six months of history
 
 FIRST_NAMES = [

@@ -6,7 +6,7 @@ from ..tools import demo_calls, phone
 
 # The demo's Ukrainian provider is found by its registry code: whichever addon's demo is
 # installed first creates it (see subscription_billing's and cert_issuance's demo too).
-DEMO_COMPANY_REGISTRY = "43871265"
+DEMO_COMPANY_REGISTRY = "43871268"
 # The callers: customers of the provider, by customer code. subscription_billing's demo
 # makes subscribers of the same codes (and gives them their story's names and addresses).
 CALLERS = [
