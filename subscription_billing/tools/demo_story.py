@@ -170,8 +170,8 @@ def subscribers(today):
             start = add_months(anchor, -((HISTORY_DAYS - ANCHOR_DAYS[scenario]) // 31))
         elif scenario == "new":
             start = today - datetime.timedelta(days=6 + (index * 5) % 20)
-        elif index % 6 == 0:
-            start = today - datetime.timedelta(days=100 + (index * 3) % 25)  # joined three to four months ago
+        elif scenario == "on_time":
+            start = today - datetime.timedelta(days=35 + (index * 41) % 145)  # the provider grows: joined 1-6 months ago
         else:
             start = today - datetime.timedelta(days=HISTORY_DAYS - (index * 11) % 28)  # any day of the month
         code = MOBILE_CODES[index % len(MOBILE_CODES)]
