@@ -171,7 +171,8 @@ def subscribers(today):
         elif scenario == "new":
             start = today - datetime.timedelta(days=6 + (index * 5) % 20)
         elif scenario == "on_time":
-            start = today - datetime.timedelta(days=35 + (index * 41) % 145)  # the provider grows: joined 1-6 months ago
+            # the provider grows: they joined one to six months ago
+            start = today - datetime.timedelta(days=35 + (index * 41) % 145)
         else:
             start = today - datetime.timedelta(days=HISTORY_DAYS - (index * 11) % 28)  # any day of the month
         code = MOBILE_CODES[index % len(MOBILE_CODES)]
