@@ -31,6 +31,7 @@
     ],
     "demo": [
         "demo/cert_issuance_demo.xml",
+        "demo/cert_issuance_demo_ua.xml",
     ],
     "assets": {
         "web.assets_tests": [

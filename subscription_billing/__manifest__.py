@@ -44,6 +44,7 @@
     "demo": [
         "demo/subscription_billing_demo.xml",
         "demo/subscription_collections_demo.xml",
+        "demo/subscription_billing_demo_ua.xml",
     ],
     "assets": {
         "web.assets_tests": [

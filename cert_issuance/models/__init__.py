@@ -10,3 +10,4 @@ from . import cert_import_mapping
 from . import account_move
 from . import res_partner
 from . import ir_actions_report
+from . import cert_demo

@@ -28,3 +28,4 @@ from . import subscription_provisioning_call
 from . import subscription_payment_promise
 from . import subscription_terminal_registry
 from . import subscription_terminal_registry_line
+from . import subscription_demo

@@ -17,3 +17,4 @@ from . import telephony_service_tag
 from . import telephony_task_stage
 from . import telephony_conversation
 from . import mail_activity
+from . import telephony_demo

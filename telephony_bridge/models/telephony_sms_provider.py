@@ -22,7 +22,11 @@ class TelephonySmsProvider(models.Model):
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)
-    url = fields.Char(string="Send URL", required=True, help="Address the SMS are posted to.")
+    url = fields.Char(
+        string="Send URL",
+        required=True,
+        help="Address the SMS are posted to. demo: sends nothing: every SMS is marked sent (demo databases).",
+    )
     content_type = fields.Selection(
         [("json", "JSON body"), ("form", "Form fields")], required=True, default="json", string="Request Format"
     )
@@ -144,11 +148,17 @@ class TelephonySmsProvider(models.Model):
         return kwargs
 
     def _send_one(self, number, body, reference):
-        """Send one SMS; return (iap-like state, provider message id, provider answer)."""
+        """Send one SMS; return (iap-like state, provider message id, provider answer).
+
+        The demo provider answers "delivered" at once: no delivery report will ever come.
+        """
         self.ensure_one()
         e164 = phone.to_e164(number, self._region())
         if not e164:
             return "wrong_number_format", None, _("Not a phone number: %s", number or "")
+        if self.url == sms_gateway.DEMO_URL:
+            _logger.info("Demo SMS provider %s: SMS %s to %s not sent anywhere", self.name, reference, e164)
+            return "delivered", f"demo-{reference}", json.dumps({"status": "delivered", "demo": True})
         data = sms_gateway.render_request(
             self.request_template, {"number": e164, "body": body or "", "sender": self.sender, "reference": reference}
         )
@@ -168,7 +178,7 @@ class TelephonySmsProvider(models.Model):
         for sms in sms_records:
             state, message_id, answer = self._send_one(sms.number, sms.body, sms.uuid)
             results.append({"uuid": sms.uuid, "state": state, "message_id": message_id, "answer": answer})
-            if state != "success":
+            if state not in ("success", "delivered"):
                 _logger.warning("SMS %s to %s refused by provider %s: %s", sms.id, sms.number, self.name, answer)
         return results
 

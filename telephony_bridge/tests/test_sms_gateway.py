@@ -73,8 +73,19 @@ class TestSmsGateway(TelephonyHttpCase):
         self.assertEqual((bad_number.state, bad_number.failure_type), ("error", "sms_number_format"))
 
     def test_without_provider_odoo_iap_is_used(self):
-        self.provider.active = False
+        # the demo data's provider too
+        self.env["telephony.sms.provider"].search([("company_id", "=", self.env.company.id)]).active = False
         self.assertFalse(self.env["telephony.sms.provider"]._get_provider())
+
+    def test_demo_provider_sends_nothing(self):
+        """A demo database's provider marks the SMS sent and makes no request at all."""
+        self.provider.url = "demo:"
+        sms = self.new_sms()
+        with self.assertNoLogs("odoo.addons.telephony_bridge.models.telephony_sms_provider", "WARNING"):
+            sms.send(unlink_sent=False)  # a request to "demo:" would fail: the SMS would end in error
+        self.assertEqual(sms.state, "sent", "delivered at once: no delivery report will come")
+        self.assertEqual(sms.provider_id, self.provider)
+        self.assertEqual(sms.provider_message_id, f"demo-{sms.uuid}")
 
     def test_delivery_report_updates_the_sms(self):
         sms = self.new_sms()

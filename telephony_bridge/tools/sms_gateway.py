@@ -13,6 +13,8 @@ PLACEHOLDERS = ("number", "body", "sender", "reference")
 _PLACEHOLDER = re.compile(r"\{(" + "|".join(PLACEHOLDERS) + r")\}")
 
 DEFAULT_TEMPLATE = '{"to": "{number}", "text": "{body}", "from": "{sender}", "reference": "{reference}"}'
+# The Send URL of a provider that sends nothing: demo databases mark their SMS sent without a request.
+DEMO_URL = "demo:"
 
 # delivery report words -> (sms.sms state, failure type)
 _DELIVERY_STATES = {
