@@ -143,3 +143,12 @@ class TestCampaignCertIssuance(TelephonyFixtures, CertCommon):
         self.assertIn('name="cert_expiring_text"', arch(self.renewals_agent))
         self.assertIn('name="script"', arch(self.agent))
         self.assertNotIn('name="cert_expiring_text"', arch(self.agent), "Anna may not read licenses")
+
+    def test_the_campaign_form_offers_the_expiring_option(self):
+        views = self.env["telephony.campaign"].with_user(self.head_of_calls).get_views([(False, "form")])
+        arch = views["views"]["form"]["arch"]
+        self.assertIn('name="cert_expiring"', arch)
+        self.assertIn('name="cert_expiry_month"', arch)
+        self.assertIn(
+            """invisible="(state == 'done' or not filter_id) and (state == 'done' or not cert_expiring)\"""", arch
+        )
