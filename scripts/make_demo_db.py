@@ -40,6 +40,7 @@ ADDONS = ",".join(
         "telephony_bridge_cert_issuance",
         "telephony_campaign",
         "telephony_campaign_billing",
+        "telephony_campaign_cert_issuance",
         "payment_demo",
         "l10n_ua",
         "l10n_pl",

@@ -52,6 +52,9 @@ ALLOWED_DEPENDS = {
     # bridge: debtors' campaigns, the balance on the agent's screen and promises to pay as the
     # subscription's promised payments (as sale_project joins two apps)
     "telephony_campaign_billing": {"telephony_campaign", "subscription_billing"},
+    # bridge: campaigns of the customers whose licenses and certificates expire this month
+    # (issue #18) and their expiring items on the agent's screen (as sale_project joins two apps)
+    "telephony_campaign_cert_issuance": {"telephony_campaign", "cert_issuance"},
 }
 # OCA addons the addons may depend on; each is a wheel pinned in requirements.txt.
 OCA_DEPENDS = {

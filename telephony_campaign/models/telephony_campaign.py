@@ -15,7 +15,8 @@ STALE_MINUTES = 30
 CALLBACK_RESERVED_MINUTES = 30
 
 
-def _tz_names():
+def _tz_names(model=None):
+    """The time zones a campaign calls in (Odoo calls a selection function with the model)."""
     return [(tz, tz) for tz in pytz.common_timezones]
 
 

@@ -24,6 +24,12 @@ class TestCampaignAccess(CampaignCase):
         with self.assertRaises(AccessError):
             other.contact_ids.with_user(self.agent).read(["state"])
 
+    def test_the_campaign_form_opens_for_managers_and_agents(self):
+        for user in (self.manager, self.agent):
+            views = self.env["telephony.campaign"].with_user(user).get_views([(False, "form")])
+            fields = views["models"]["telephony.campaign"]["fields"]
+            self.assertIn(("Europe/Berlin", "Europe/Berlin"), fields["tz"]["selection"], user.name)
+
     def test_campaigns_of_another_company_are_hidden(self):
         company = self.env["res.company"].create({"name": "Other Ltd"})
         foreign = self.env["telephony.campaign"].create(

@@ -1,0 +1,2 @@
+from . import telephony_campaign
+from . import telephony_campaign_contact
