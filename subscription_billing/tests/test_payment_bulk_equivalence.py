@@ -14,6 +14,7 @@ SKIP = {
     "matching_number", "subscription_id", "subscription_line_id", "payment_reference", "invoice_origin",
     "access_token", "invoice_partner_display_name",
     "bank_reference_key",  # the number normalised for bank matching, when subscription_billing_bank_statement is in
+    "bank_group_key",  # its second form, zeros after separators dropped (same addon)
 }  # fmt: skip
 
 
