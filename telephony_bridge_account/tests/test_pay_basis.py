@@ -20,7 +20,7 @@ class TestPayBasis(AccountTelephonyCommon):
         )
         cls.consulting = Service.create({"name": "Consulting", "rounding_mode": "none", "free_seconds": 0})
         cls.mueller = cls.env["res.partner"].create(
-            {"name": "Müller GmbH", "is_company": True, "phone": "030 7654321", "country_id": cls.env.ref("base.de").id}
+            {"name": "Müller GmbH", "is_company": True, "phone": "030 7654398", "country_id": cls.env.ref("base.de").id}
         )
         Package = cls.env["telephony.support.package"]
         package_vals = {"date_start": "2026-01-01", "hours_bought": 10.0, "user_id": cls.manager.id}
@@ -60,7 +60,7 @@ class TestPayBasis(AccountTelephonyCommon):
         # Support calls: Anna 7 min 10 s on the hotline and 20 min of consulting, Carl 10 min
         # on the hotline, all in March; Anna's 5 min on the hotline of 26 February is February's.
         self.answered_call("c1", "030 1234567", "101", 3, 430)
-        self.answered_call("c2", "030 7654321", "101", 4, 1200)
+        self.answered_call("c2", "030 7654398", "101", 4, 1200)
         self.answered_call("c3", "030 1234567", "102", 5, 600)
         self.answered_call("c0", "030 1234567", "101", -2, 300)
         # Mona sold the hotline package with an invoice of 300 paid on 10 March

@@ -26,7 +26,7 @@ class TestResponseTime(AccountTelephonyCommon):
             }
         )
         cls.mueller = cls.env["res.partner"].create(
-            {"name": "Müller GmbH", "is_company": True, "phone": "030 7654321", "country_id": cls.env.ref("base.de").id}
+            {"name": "Müller GmbH", "is_company": True, "phone": "030 7654398", "country_id": cls.env.ref("base.de").id}
         )
         cls.weber = cls.env["res.partner"].create(
             {"name": "Weber KG", "is_company": True, "email": "info@weber.example", "user_id": cls.colleague.id}
@@ -58,7 +58,7 @@ class TestResponseTime(AccountTelephonyCommon):
         self.call("late-2", "030 1234567", 3600)
         self.assertEqual(len(self.cases(self.customer)), 1)
         # Wednesday 9:00 Berlin: Müller GmbH calls Anna; answered the same day, on time
-        self.call("ok-1", "030 7654321", 2 * 86400 - 3600)
+        self.call("ok-1", "030 7654398", 2 * 86400 - 3600)
         # Tuesday 16:00 Berlin: an email of Weber KG, whose salesperson is Carl; the
         # deadline is Tuesday 16-17 (1 h), Wednesday 8-12, 13-16 (7 h): Wednesday 16:00
         with freeze_time("2026-03-03 15:00:00"):
