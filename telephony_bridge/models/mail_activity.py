@@ -42,7 +42,15 @@ class MailActivity(models.Model):
 
     @api.model
     def _read_group_telephony_task_stage_ids(self, stages, domain):
-        return stages.search([])
+        """The board's columns: the stages already holding tasks, the stages of no team and
+        those of the board's team (the team in context, else the user's teams), as
+        ``telephony.task.stage._domain_for_team`` offers them to a task."""
+        teams = self.env["telephony.team"].browse(self.env.context.get("default_telephony_team_id") or [])
+        if not teams:
+            teams = self.env.user.telephony_team_ids
+        return stages.search(
+            ["|", "|", ("id", "in", stages.ids), ("team_id", "=", False), ("team_id", "in", teams.ids)]
+        )
 
     @api.constrains("telephony_task_stage_id", "telephony_team_id")
     def _check_telephony_task_stage(self):

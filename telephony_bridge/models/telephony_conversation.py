@@ -90,7 +90,9 @@ class TelephonyConversation(models.Model):
     def _selection_service_ref(self):
         return [(model, self.env[model]._description) for model in SERVICE_MODELS if model in self.env]
 
-    @api.depends("contact_id.mobile", "contact_id.phone", "partner_id.phone", "partner_id.mobile", "call_id")
+    @api.depends(
+        "contact_id.mobile", "contact_id.phone", "partner_id.phone", "partner_id.mobile", "call_id.remote_number"
+    )
     def _compute_phone(self):
         for conversation in self:
             person = conversation.contact_id or conversation.partner_id

@@ -158,6 +158,16 @@ class TestConversations(TelephonyCase):
         self.assertEqual(sales_task.telephony_task_stage_id, offer_sent)
         with self.assertRaises(ValidationError):
             sales_task.with_user(self.seller).telephony_task_stage_id = diagnosis
+        # the task board shows each agent the stages of their teams and of no team only
+        columns = self.env["mail.activity"].with_user(self.seller)._read_group_telephony_task_stage_ids
+        Stages = Stage.with_user(self.seller)
+        self.assertIn(offer_sent, columns(Stages.browse(), []))
+        self.assertNotIn(diagnosis, columns(Stages.browse(), []), "the support team's stage")
+        self.assertIn(
+            diagnosis,
+            self.env["mail.activity"].with_user(self.agent)._read_group_telephony_task_stage_ids(Stages.browse(), []),
+        )
+        self.assertIn(diagnosis, columns(Stages.browse(diagnosis.ids), []), "a stage holding tasks stays")
         # the list shows the state Odoo computes from the due date
         sales_task.date_deadline = fields.Date.today() - timedelta(days=1)
         self.assertEqual(sales_task.state, "overdue")

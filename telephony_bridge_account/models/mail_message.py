@@ -20,9 +20,14 @@ class MailMessage(models.Model):
 
     def _response_partner(self):
         """The customer an incoming email comes from: the partner it is logged on, the
-        partner of the record it is logged on, else its sender; never an employee."""
+        partner of the record it is logged on, else its sender; never an employee, never a
+        vendor writing about a purchase (a vendor bill, a partner who is no customer)."""
         self.ensure_one()
+        no_one = self.env["res.partner"]
         record = self.env[self.model].browse(self.res_id).exists()
+        if self._name_is_vendor_document(record):
+            return no_one
+        customer_side = record._name == "account.move"  # a customer document (checked above)
         if self.model == "res.partner":
             partner = record
         elif record and "partner_id" in record._fields and record._fields["partner_id"].comodel_name == "res.partner":
@@ -34,23 +39,35 @@ class MailMessage(models.Model):
             not partner
             or partner.user_ids.filtered(lambda u: not u.share)
             or self.author_id.user_ids.filtered(lambda u: not u.share)
+            # a known vendor who is not a customer (yet) writes about a purchase; a new
+            # contact (neither) may well be a customer's first request
+            or not (customer_side or partner.customer_rank > 0 or not partner.supplier_rank)
         ):
-            return self.env["res.partner"]
+            return no_one
         return partner
+
+    @staticmethod
+    def _name_is_vendor_document(record):
+        """Whether ``record`` is an accounting document no customer invoice answers (a vendor
+        bill, a vendor refund, a journal entry)."""
+        return record._name == "account.move" and not (record.move_type or "").startswith("out_")
 
     def _open_response_cases(self):
         requests = []
         for message in self:
             partner = message._response_partner()
             if partner:
+                record = self.env[message.model].browse(message.res_id)
+                record_company = record.company_id if "company_id" in record._fields else None
                 requests.append(
                     {
                         "source": "email",
                         "message": message,
                         "partner": partner,
-                        "company": partner.company_id or self.env.company,
+                        # the company of the record the email is logged on, else the customer's
+                        "company": record_company or partner.company_id or self.env.company,
                         "manager": partner.user_id,
                         "start": message.date,
                     }
                 )
-        return self.env["telephony.response.case"]._open_cases(requests)
+        return self.env["telephony.response.case"]._open_cases_safely(requests)

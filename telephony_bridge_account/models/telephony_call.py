@@ -22,7 +22,7 @@ class TelephonyCall(models.Model):
         calls = self.filtered(lambda c: c.direction == "inbound" and c.partner_id and c.start_date)
         if not calls:
             return self.env["telephony.response.case"]
-        return self.env["telephony.response.case"]._open_cases(
+        return self.env["telephony.response.case"]._open_cases_safely(
             [
                 {
                     "source": "call",

@@ -9,7 +9,8 @@ ID_FACTOR = 10
 
 class TelephonyPayBasis(models.Model):
     """The bases of an employee's pay, one row per event a payroll clerk counts: a support
-    call with its talk time, a support package or an invoice paid. Read only, no payroll
+    call with its talk time, a support package with its hours bought, or an invoice paid with
+    its amount. Each kind has its own measure: a total across kinds means nothing. Read only, no payroll
     computed: the clerk sums them per employee and month in the pivot or the Excel file.
 
     Sales count customer invoices (credit notes subtracting) in the month they were paid in
@@ -73,13 +74,26 @@ class TelephonyPayBasis(models.Model):
     quantity = fields.Integer(
         readonly=True, aggregator="sum", help="Calls, packages, invoices (a credit note counts -1) or certificate sets."
     )
-    talk_minutes = fields.Float(string="Talk Time (min)", readonly=True, digits=(16, 2), aggregator="sum")
+    talk_minutes = fields.Float(
+        string="Talk Time (min)", readonly=True, digits=(16, 2), aggregator="sum", help="Support calls only."
+    )
     charged_minutes = fields.Float(string="Minutes Charged", readonly=True, digits=(16, 2), aggregator="sum")
+    hours_bought = fields.Float(readonly=True, digits=(16, 2), aggregator="sum", help="Support packages only.")
+    # Each kind has its own measure, so that no money counts twice: the invoice a package
+    # or a certificate set was sold with is a sales row already.
     amount = fields.Monetary(
-        string="Amount (untaxed)",
+        string="Amount Paid (untaxed)",
         readonly=True,
         aggregator="sum",
-        help="In the company's currency: the untaxed amount of the invoice, or the price of the certificate set.",
+        help="Sales only, in the company's currency: the untaxed amount of the invoice paid "
+        "(a credit note subtracts). Packages and certificate sets carry none: their invoice is a sales row.",
+    )
+    item_price = fields.Monetary(
+        string="Price of the Item (untaxed)",
+        readonly=True,
+        aggregator="sum",
+        help="Certificate sets only: the set's price, counted in each of its bases (paid, issued; "
+        "manager, registration administrator). Never add it to the sales.",
     )
     res_model = fields.Char(string="Source Model", readonly=True)
     res_id = fields.Many2oneReference(string="Source", model_field="res_model", readonly=True)
@@ -100,7 +114,7 @@ class TelephonyPayBasis(models.Model):
     def _columns():
         return (
             "id, kind, user_id, company_id, date, partner_id, service_id, quantity, "
-            "talk_minutes, charged_minutes, amount, res_model, res_id"
+            "talk_minutes, charged_minutes, hours_bought, amount, item_price, res_model, res_id"
         )
 
     def _paid_invoices(self):
@@ -129,7 +143,7 @@ class TelephonyPayBasis(models.Model):
             """
             SELECT consumption.id * %(factor)s + 1, 'support_call', call.agent_id, consumption.company_id,
                    consumption.date::date, consumption.partner_id, consumption.service_id,
-                   1, ROUND(consumption.talk_seconds / 60.0, 2), consumption.minutes, 0.0,
+                   1, ROUND(consumption.talk_seconds / 60.0, 2), consumption.minutes, 0.0, 0.0, 0.0,
                    'telephony.support.consumption', consumption.id
               FROM telephony_support_consumption consumption
               JOIN telephony_call call ON call.id = consumption.call_id
@@ -142,7 +156,7 @@ class TelephonyPayBasis(models.Model):
             """
             SELECT package.id * %(factor)s + 2, 'support_package', package.user_id, package.company_id,
                    paid.paid_date, package.partner_id, package.service_id,
-                   1, ROUND(package.hours_bought * 60.0, 2), 0.0, paid.amount_untaxed_signed,
+                   1, 0.0, 0.0, package.hours_bought, 0.0, 0.0,
                    'telephony.support.package', package.id
               FROM telephony_support_package package
               JOIN (%(paid)s) paid ON paid.id = package.invoice_id
@@ -156,8 +170,8 @@ class TelephonyPayBasis(models.Model):
             """
             SELECT paid.id * %(factor)s + 3, 'sale', paid.invoice_user_id, paid.company_id, paid.paid_date,
                    paid.commercial_partner_id, NULL::integer,
-                   CASE WHEN paid.move_type = 'out_refund' THEN -1 ELSE 1 END, 0.0, 0.0,
-                   paid.amount_untaxed_signed, 'account.move', paid.id
+                   CASE WHEN paid.move_type = 'out_refund' THEN -1 ELSE 1 END, 0.0, 0.0, 0.0,
+                   paid.amount_untaxed_signed, 0.0, 'account.move', paid.id
               FROM (%(paid)s) paid
             """,
             factor=ID_FACTOR,

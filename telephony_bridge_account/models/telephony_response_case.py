@@ -95,7 +95,14 @@ class TelephonyResponseCase(models.Model):
             if not (rule and case.start_datetime):
                 case.deadline = False
                 continue
-            hours = response_time.limit_hours(rule.limit, rule.limit_unit, rule.calendar_id.hours_per_day)
+            try:
+                hours = response_time.limit_hours(rule.limit, rule.limit_unit, rule.calendar_id.hours_per_day)
+            except ValueError:
+                # a calendar whose hours per day were set to 0 after the rule was made (the
+                # rule's own constraints refuse a bad limit, translated): no deadline
+                _logger.warning("Response-time rule %s has no valid limit: case %s gets no deadline", rule.id, case.id)
+                case.deadline = False
+                continue
             end = rule.calendar_id.plan_hours(hours, _utc(case.start_datetime), compute_leaves=True)
             # no working time in the calendar's next years: the case can never be late
             case.deadline = _naive_utc(end) if end else case.start_datetime + timedelta(days=36500)
@@ -137,6 +144,20 @@ class TelephonyResponseCase(models.Model):
     # Opening and closing
     # ------------------------------------------------------------------
     @api.model
+    def _open_cases_safely(self, requests):
+        """:meth:`_open_cases` that never fails what opens them (a call event of the PBX, a
+        call logged by hand, an incoming email): a case that cannot be opened is logged and
+        left out, the call or the email is recorded all the same."""
+        if not self.has_access("create"):
+            return self.browse()
+        try:
+            with self.env.cr.savepoint():
+                return self._open_cases(requests)
+        except Exception:
+            _logger.exception("Response-time cases could not be opened")
+            return self.browse()
+
+    @api.model
     def _open_cases(self, requests):
         """Open a case for each of ``requests`` (dicts: partner, source, start, call or message,
         manager, company, team) under each rule of its company the request starts, unless the
@@ -152,10 +173,14 @@ class TelephonyResponseCase(models.Model):
         partners = self.env["res.partner"].browse(
             list({request["partner"].commercial_partner_id.id for request in requests})
         )
+        # The open cases of the customer, whoever answers them: an agent sees only their own
+        # cases but must not open a duplicate of a colleague's. Only the pairs of ids are read,
+        # to decide not to create: nothing of the colleagues' cases reaches the agent.
         pending = {
-            (case.partner_id.id, case.rule_id.id)
-            for case in self.search(
-                [("partner_id", "in", partners.ids), ("rule_id", "in", rules.ids), ("end_datetime", "=", False)]
+            (partner.id, rule.id)
+            for partner, rule in self.sudo()._read_group(
+                [("partner_id", "in", partners.ids), ("rule_id", "in", rules.ids), ("end_datetime", "=", False)],
+                ["partner_id", "rule_id"],
             )
         }
         vals_list = []
@@ -180,6 +205,11 @@ class TelephonyResponseCase(models.Model):
                         "start_datetime": request["start"],
                     }
                 )
+        # only the cases the user may create (an agent: their own; the record rules of create)
+        if vals_list and not self.env.su:
+            allowed = self.env["ir.rule"]._compute_domain(self._name, "create")
+            if allowed:
+                vals_list = [vals for vals in vals_list if self.new(vals).filtered_domain(allowed)]
         return self.create(vals_list)
 
     @api.model

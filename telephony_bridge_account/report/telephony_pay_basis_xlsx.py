@@ -2,7 +2,7 @@ from collections import defaultdict
 
 from odoo import models
 
-FIGURES = ("quantity", "talk_minutes", "charged_minutes", "amount")
+FIGURES = ("quantity", "talk_minutes", "charged_minutes", "hours_bought", "amount", "item_price")
 
 
 class ReportTelephonyPayBasisXlsx(models.AbstractModel):
@@ -29,7 +29,7 @@ class ReportTelephonyPayBasisXlsx(models.AbstractModel):
         text = workbook.add_format({"num_format": "@"})
         number = workbook.add_format({"num_format": "0.00"})
         columns = [
-            {"header": _("Employee"), "format": text, "total_string": _("Total")},
+            {"header": _("Employee"), "format": text},
             {"header": _("Period"), "format": text},
             {"header": _("Basis"), "format": text},
             {"header": _("Service"), "format": text},
@@ -47,11 +47,21 @@ class ReportTelephonyPayBasisXlsx(models.AbstractModel):
         ]
         sheet = workbook.add_worksheet(_("Pay bases"))
         sheet.add_write_handler(str, type(sheet).write_string)
-        last = max(len(rows), 1) + 1
-        sheet.add_table(0, 0, last, len(columns) - 1, {"columns": columns, "data": rows, "total_row": True})
-        # Totals as figures, not formulas; a total of different bases means little, the
-        # amount's does (sales and packages are both money).
-        sheet.write_number(last, 7, sum(objs.mapped("amount")), number)
+        last = max(len(rows), 1)
+        sheet.add_table(0, 0, last, len(columns) - 1, {"columns": columns, "data": rows})
+        # Totals basis by basis, as figures, not formulas: a total across different bases
+        # (calls, hours bought, invoices, certificate sets) would add unlike things.
+        totals = defaultdict(lambda: dict.fromkeys(FIGURES, 0))
+        for (_user, kind, _service), figures in lines:
+            for name in FIGURES:
+                totals[kind][name] += figures[name]
+        row_index = last + 2
+        for kind in sorted(totals, key=lambda k: kinds.get(k, k or "")):
+            sheet.write_string(row_index, 0, _("Total"))
+            sheet.write_string(row_index, 2, kinds.get(kind, kind or ""))
+            for column, name in enumerate(FIGURES, start=4):
+                sheet.write_number(row_index, column, totals[kind][name], number)
+            row_index += 1
         sheet.autofit()
 
     def get_workbook_options(self):

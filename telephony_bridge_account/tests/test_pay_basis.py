@@ -39,18 +39,23 @@ class TestPayBasis(AccountTelephonyCommon):
         return self.event("hangup", start + 5 + talk_seconds, call_id)
 
     def month_figures(self, user):
-        """{(employee, basis, service): (quantity, talk minutes, amount)} of March, read as ``user``."""
+        """{(employee, basis, service): (quantity, talk minutes, hours bought, amount)} of March,
+        read as ``user``."""
         groups = (
             self.env["telephony.pay.basis"]
             .with_user(user)
             .read_group(
-                MARCH, ["quantity:sum", "talk_minutes:sum", "amount:sum"], ["user_id", "kind", "service_id"], lazy=False
+                MARCH,
+                ["quantity:sum", "talk_minutes:sum", "hours_bought:sum", "amount:sum"],
+                ["user_id", "kind", "service_id"],
+                lazy=False,
             )
         )
         return {
             (group["user_id"][1], group["kind"], group["service_id"] and group["service_id"][1]): (
                 group["quantity"],
                 round(group["talk_minutes"], 2),
+                group["hours_bought"],
                 group["amount"],
             )
             for group in groups
@@ -81,14 +86,14 @@ class TestPayBasis(AccountTelephonyCommon):
             self.month_figures(self.accountant),
             {
                 # talk time: 430 s = 7.17 min, 1200 s = 20 min, 600 s = 10 min
-                ("Anna Agent", "support_call", "Hotline"): (1, 7.17, 0.0),
-                ("Anna Agent", "support_call", "Consulting"): (1, 20.0, 0.0),
-                ("Carl Colleague", "support_call", "Hotline"): (1, 10.0, 0.0),
-                # 10 hours bought = 600 minutes, the invoice's 300
-                ("Mona Manager", "support_package", "Hotline"): (1, 600.0, 300.0),
-                ("Mona Manager", "sale", False): (1, 0.0, 300.0),
+                ("Anna Agent", "support_call", "Hotline"): (1, 7.17, 0.0, 0.0),
+                ("Anna Agent", "support_call", "Consulting"): (1, 20.0, 0.0, 0.0),
+                ("Carl Colleague", "support_call", "Hotline"): (1, 10.0, 0.0, 0.0),
+                # the package counts its 10 hours bought; its invoice's 300 is a sale, once
+                ("Mona Manager", "support_package", "Hotline"): (1, 0.0, 10.0, 0.0),
+                ("Mona Manager", "sale", False): (1, 0.0, 0.0, 300.0),
                 # 1000 + 500 + 250 paid in March; Carl's 700 unpaid, his 400 paid in February
-                ("Anna Agent", "sale", False): (3, 0.0, 1750.0),
+                ("Anna Agent", "sale", False): (3, 0.0, 0.0, 1750.0),
             },
         )
         # the charged minutes by service: Anna's hotline call counts a quarter hour
@@ -101,7 +106,6 @@ class TestPayBasis(AccountTelephonyCommon):
             ]
         )
         self.assertEqual(charged.charged_minutes, 15.0)
-        self.assertEqual(self.month_figures(self.manager), self.month_figures(self.accountant))
 
     def test_excel_export_of_the_month(self):
         self.make_month()
@@ -115,16 +119,54 @@ class TestPayBasis(AccountTelephonyCommon):
         rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
         self.assertEqual(rows[0][:4], ["Employee", "Period", "Basis", "Service"])
         anna_sales = next(row for row in rows if row[0] == "Anna Agent" and row[2] == "Sales (invoices paid)")
-        self.assertEqual((anna_sales[1], anna_sales[4], anna_sales[7]), ("2026-03", 3, 1750.0))
-        self.assertEqual(rows[-1][7], 1750.0 + 300.0 + 300.0, "the total of the amounts")
+        self.assertEqual(
+            rows[0][4:10],
+            [
+                "Quantity",
+                "Talk Time (min)",
+                "Minutes Charged",
+                "Hours Bought",
+                "Amount Paid (untaxed)",
+                "Price of the Item (untaxed)",
+            ],
+        )
+        self.assertEqual((anna_sales[1], anna_sales[4], anna_sales[8]), ("2026-03", 3, 1750.0))
+        # totals basis by basis, none across bases: 1000 + 500 + 250 + 300 paid in March
+        totals = {row[2]: [round(value, 2) for value in row[4:10]] for row in rows if row[0] == "Total"}
+        self.assertEqual(
+            totals,
+            {
+                "Sales (invoices paid)": [4, 0, 0, 0, 2050.0, 0],
+                "Support calls": [3, 37.17, 15.0 + 20.0 + 15.0, 0, 0, 0],
+                "Support packages paid": [1, 0, 0, 10.0, 0, 0],
+            },
+        )
 
-    def test_only_administrators_and_accounting_managers_see_pay_bases(self):
+    def test_two_packages_on_one_invoice_count_the_invoice_once(self):
+        # Mona sells both packages (10 hours each) with one invoice of 800 to the customer
+        invoice = self.invoice(self.customer, 800.0, self.manager, "2026-03-09")
+        (self.hotline_package | self.consulting_package).invoice_id = invoice
+        self.pay(invoice, "2026-03-10")
+        figures = self.month_figures(self.accountant)
+        self.assertEqual(figures[("Mona Manager", "support_package", "Hotline")], (1, 0.0, 10.0, 0.0))
+        self.assertEqual(figures[("Mona Manager", "support_package", "Consulting")], (1, 0.0, 10.0, 0.0))
+        self.assertEqual(figures[("Mona Manager", "sale", False)], (1, 0.0, 0.0, 800.0))
+        march = self.env["telephony.pay.basis"].with_user(self.accountant).search(MARCH)
+        self.assertEqual(sum(march.mapped("amount")), 800.0)
+
+    def test_only_who_may_read_the_invoices_sees_pay_bases(self):
         self.make_month()
         Basis = self.env["telephony.pay.basis"]
-        for user in (self.agent, self.clerk):
+        # the telephony administrator Mona has no accounting rights: she may not read every
+        # salesperson's paid invoices, so neither their pay bases
+        self.assertFalse(self.manager.has_group("account.group_account_readonly"))
+        for user in (self.agent, self.clerk, self.manager):
             with self.assertRaises(AccessError):
                 Basis.with_user(user).search([])
-        self.assertTrue(Basis.with_user(self.manager).search(MARCH))
+        # an auditor (accounting read-only) and the accounting manager read all of them
+        auditor = self._account_user("auditor", "Aude Auditor", "account.group_account_readonly")
+        self.assertEqual(self.month_figures(auditor), self.month_figures(self.accountant))
+        self.assertTrue(Basis.with_user(auditor).search(MARCH))
 
     def test_other_companies_rows_stay_with_their_company(self):
         other = self.setup_other_company(name="Filiale Wien")["company"]

@@ -1,7 +1,9 @@
 from datetime import datetime
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 
@@ -149,6 +151,112 @@ class TestResponseTime(AccountTelephonyCommon):
         self.assertEqual(
             (case.source, case.manager_id, case.start_datetime), ("email", self.agent, datetime(2026, 3, 2, 9))
         )
+
+    def test_a_case_that_cannot_be_opened_never_loses_the_call(self):
+        # the calendar's hours per day set to 0 after the rule was made: a limit in working
+        # days means nothing, the case gets no deadline and the PBX's call is recorded
+        self.calendar.hours_per_day = 0
+        call = self.call("zero-1", "030 1234567", 0)
+        self.assertEqual((call.partner_id, bool(call.end_date)), (self.customer, True))
+        case = self.cases(self.customer)
+        self.assertEqual((len(case), case.deadline, case.state), (1, False, "open"))
+        # any error opening the cases is logged; the PBX's events are recorded all the same
+        Case = type(self.env["telephony.response.case"])
+        with (
+            patch.object(Case, "_open_cases", side_effect=ValueError("broken")),
+            self.assertLogs("odoo.addons.telephony_bridge_account.models.telephony_response_case", "ERROR"),
+        ):
+            call = self.call("broken-1", "030 7654321", 3600)
+        self.assertEqual((call.partner_id, bool(call.end_date)), (self.mueller, True))
+        self.assertFalse(self.cases(self.mueller))
+
+    def test_a_call_logged_by_hand_is_saved_and_opens_no_duplicate(self):
+        # Carl took a call of Bäckerei Schulz: the open request is his case
+        self.call("carl-1", "030 1234567", 0, extension="102")
+        carls = self.cases(self.customer)
+        self.assertEqual(carls.manager_id, self.colleague)
+        Call = self.env["telephony.call"].with_user(self.agent)
+        vals = {
+            "pbx_id": self.pbx.id,
+            "company_id": self.company.id,
+            "direction": "inbound",
+            "state": "answered",
+            "first_agent_id": self.agent.id,
+            "start_date": datetime(2026, 3, 2, 10, 0),
+            "end_date": datetime(2026, 3, 2, 10, 5),
+        }
+        with freeze_time(MON_10):
+            # Anna logs a call of the same customer she took: no second case
+            Call.create(dict(vals, pbx_call_id="hand-1", partner_id=self.customer.id, agent_id=self.agent.id))
+            self.assertEqual(self.cases(self.customer), carls, "no duplicate of a colleague's case")
+            # a call of Müller GmbH she passed on to Carl: the case would be Carl's, which
+            # she may not open: the call is saved, without a case
+            passed = Call.create(
+                dict(vals, pbx_call_id="hand-2", partner_id=self.mueller.id, agent_id=self.colleague.id)
+            )
+            self.assertEqual(passed.agent_id, self.colleague)
+            self.assertFalse(self.cases(self.mueller))
+            # one she answered herself opens her own case
+            Call.create(dict(vals, pbx_call_id="hand-3", partner_id=self.mueller.id, agent_id=self.agent.id))
+        self.assertEqual(self.cases(self.mueller).manager_id, self.agent)
+
+    def test_vendor_emails_open_no_case(self):
+        vendor = self.env["res.partner"].create({"name": "Papier AG", "is_company": True})
+        bill = self.env["account.move"].create(
+            {
+                "move_type": "in_invoice",
+                "partner_id": vendor.id,
+                "invoice_date": "2026-03-02",
+                "invoice_line_ids": [Command.create({"name": "Paper", "quantity": 1, "price_unit": 50.0})],
+            }
+        )
+        bill.action_post()
+        bill.message_post(
+            body="Please pay our bill.", message_type="email", author_id=vendor.id, email_from="bills@papier.example"
+        )
+        self.assertFalse(self.cases(vendor), "a vendor bill is answered by no customer invoice")
+        vendor.message_post(
+            body="Our new prices.", message_type="email", author_id=vendor.id, email_from="bills@papier.example"
+        )
+        self.assertFalse(self.cases(vendor), "a vendor who is no customer asks for no invoice")
+        # once a customer too, the vendor's request on their card is one
+        vendor.customer_rank = 1
+        vendor.message_post(
+            body="Can you sell us consulting?",
+            message_type="email",
+            author_id=vendor.id,
+            email_from="bills@papier.example",
+        )
+        self.assertEqual(len(self.cases(vendor)), 1)
+
+    def test_an_emails_case_belongs_to_the_company_of_its_record(self):
+        other = self.setup_other_company(name="Filiale Wien")["company"]
+        vienna_calendar = self.env["resource.calendar"].create(
+            {"name": "Wien office", "tz": "Europe/Vienna", "company_id": other.id}
+        )
+        vienna = self.env["telephony.response.rule"].create(
+            {"name": "Anfrage Wien", "company_id": other.id, "calendar_id": vienna_calendar.id}
+        )
+        self.assertFalse(self.mueller.company_id)
+        draft = (
+            self.env["account.move"]
+            .with_company(other)
+            .create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": self.mueller.id,
+                    "invoice_line_ids": [Command.create({"name": "Consulting", "quantity": 1, "price_unit": 90.0})],
+                }
+            )
+        )
+        # logged by the mail gateway working in the main company
+        self.env["account.move"].browse(draft.id).message_post(
+            body="Is this your best price?",
+            message_type="email",
+            author_id=self.mueller.id,
+            email_from="buy@mueller.example",
+        )
+        self.assertEqual(self.cases(self.mueller).sudo().rule_id, vienna, "Vienna's request, not the main company's")
 
     def test_a_call_logged_after_its_deadline_is_late_at_once(self):
         # the PBX's events of Monday's call arrive on Wednesday (a queue catching up):

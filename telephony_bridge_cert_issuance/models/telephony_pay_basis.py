@@ -18,7 +18,8 @@ ISSUED_STATES = ("generated", "closed")
 class TelephonyPayBasis(models.Model):
     """Certificate sets in the pay bases: a set counts once paid (on its payment date) and
     once issued (on the date its certificates were generated), for its manager and for its
-    registration administrator, with the set's price."""
+    registration administrator, with the set's price as its own measure (item_price): the
+    money of the set is in the sales already, with the invoice it was paid with."""
 
     _inherit = "telephony.pay.basis"
     _depends = {
@@ -51,7 +52,8 @@ class TelephonyPayBasis(models.Model):
         return SQL(
             """
             SELECT cert_set.id * %(factor)s + %(offset)s, %(kind)s, cert_set.%(user)s, cert_set.company_id,
-                   cert_set.%(date)s, cert_set.partner_id, NULL::integer, 1, 0.0, 0.0, cert_set.price_unit,
+                   cert_set.%(date)s, cert_set.partner_id, NULL::integer, 1, 0.0, 0.0, 0.0, 0.0,
+                   cert_set.price_unit,
                    'cert.certificate.set', cert_set.id
               FROM cert_certificate_set cert_set
              WHERE cert_set.%(user)s IS NOT NULL AND cert_set.%(date)s IS NOT NULL AND cert_set.state IN %(states)s

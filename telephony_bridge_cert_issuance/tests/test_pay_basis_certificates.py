@@ -63,21 +63,31 @@ class TestPayBasisCertificates(AccountTelephonyCommon):
             self.env["telephony.pay.basis"]
             .with_user(self.accountant)
             .read_group(
-                [*MARCH, ("kind", "in", CERT_KINDS)], ["quantity:sum", "amount:sum"], ["user_id", "kind"], lazy=False
+                [*MARCH, ("kind", "in", CERT_KINDS)],
+                ["quantity:sum", "item_price:sum", "amount:sum"],
+                ["user_id", "kind"],
+                lazy=False,
             )
         )
-        figures = {(group["user_id"][1], group["kind"]): (group["quantity"], group["amount"]) for group in groups}
+        figures = {
+            (group["user_id"][1], group["kind"]): (group["quantity"], group["item_price"], group["amount"])
+            for group in groups
+        }
         self.assertEqual(
             figures,
             {
-                ("Anna Agent", "cert_paid_manager"): (2, 200.0),  # 120 + 80
-                ("Anna Agent", "cert_issued_manager"): (1, 120.0),
-                ("Carl Colleague", "cert_paid_admin"): (2, 200.0),
-                ("Carl Colleague", "cert_issued_admin"): (1, 120.0),
-                ("Carl Colleague", "cert_issued_manager"): (1, 95.0),  # paid in February
-                ("Mona Manager", "cert_issued_admin"): (1, 95.0),
+                # the sets' prices as their own measure, no money paid: that is the sales'
+                ("Anna Agent", "cert_paid_manager"): (2, 200.0, 0.0),  # 120 + 80
+                ("Anna Agent", "cert_issued_manager"): (1, 120.0, 0.0),
+                ("Carl Colleague", "cert_paid_admin"): (2, 200.0, 0.0),
+                ("Carl Colleague", "cert_issued_admin"): (1, 120.0, 0.0),
+                ("Carl Colleague", "cert_issued_manager"): (1, 95.0, 0.0),  # paid in February
+                ("Mona Manager", "cert_issued_admin"): (1, 95.0, 0.0),
             },
         )
         # the sales of the same month still count the paid invoices (to whoever made them)
-        sales = self.env["telephony.pay.basis"].with_user(self.manager).search([*MARCH, ("kind", "=", "sale")])
+        sales = self.env["telephony.pay.basis"].with_user(self.accountant).search([*MARCH, ("kind", "=", "sale")])
         self.assertEqual(sum(sales.mapped("amount")), 200.0)
+        # the money paid in March, all bases together: the two invoices of 120 and 80, once
+        march = self.env["telephony.pay.basis"].with_user(self.accountant).search(MARCH)
+        self.assertEqual(sum(march.mapped("amount")), 200.0)
