@@ -166,7 +166,7 @@ class TestResponseTime(AccountTelephonyCommon):
             patch.object(Case, "_open_cases", side_effect=ValueError("broken")),
             self.assertLogs("odoo.addons.telephony_bridge_account.models.telephony_response_case", "ERROR"),
         ):
-            call = self.call("broken-1", "030 7654321", 3600)
+            call = self.call("broken-1", "030 7654398", 3600)
         self.assertEqual((call.partner_id, bool(call.end_date)), (self.mueller, True))
         self.assertFalse(self.cases(self.mueller))
 
