@@ -139,3 +139,21 @@ def start_server(db, workers, logfile, *, channels=None, http_port=None, extra=(
         command += ["--load", "base,web,queue_job", "--limit-time-real", "3600", "--limit-time-cpu", "3600"]
         command += ["--limit-memory-soft", str(4 << 30), "--limit-memory-hard", str(6 << 30)]
     return subprocess.Popen(command)
+
+
+def serve_jobs_until(db, workers, logfile, done, wait_seconds=3600):
+    """Serve ``db`` with ``workers`` workers and queue_job's job runner (channels ``root`` and
+    ``root.subscription_billing``, ``workers`` wide) until ``done()`` is true; then stop it."""
+    logfile = Path(logfile)
+    server = start_server(db, workers, logfile, channels=f"root:{workers},root.subscription_billing:{workers}")
+    try:
+        deadline = time.monotonic() + wait_seconds
+        while not done():
+            if server.poll() is not None:
+                raise SystemExit(f"Odoo stopped:\n{logfile.read_text()[-3000:]}")
+            if time.monotonic() > deadline:
+                raise SystemExit(f"the jobs did not finish in {wait_seconds} s")
+            time.sleep(1)
+    finally:
+        server.terminate()
+        server.wait(timeout=120)

@@ -43,7 +43,7 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from odoo_bench import PGHOST, create_database, drop_database, odoo_env, start_server, timed
+from odoo_bench import PGHOST, create_database, drop_database, odoo_env, serve_jobs_until, timed
 
 ADDON = "subscription_billing_bank_statement"
 DB = "bench_bank_statement"
@@ -173,20 +173,14 @@ JOBS = "FROM queue_job WHERE method_name = '_subscription_match_and_reconcile' A
 
 def serve_until_done(workers, uuids, data_dir):
     """Odoo with ``workers`` workers and the job runner, stopped once the jobs ``uuids`` are done."""
-    log = Path(data_dir) / f"server-{workers}-{time.monotonic_ns()}.log"
     query("UPDATE queue_job SET eta = NULL WHERE uuid = ANY(%s)", [uuids])
-    server = start_server(DB, workers, log, channels=f"root:{workers},root.subscription_billing:{workers}")
-    try:
-        deadline = time.monotonic() + WAIT_SECONDS
-        while query(f"SELECT count(*) {JOBS} AND state NOT IN ('done', 'failed')", [uuids])[0][0]:
-            if server.poll() is not None:
-                raise SystemExit(f"Odoo stopped:\n{log.read_text()[-3000:]}")
-            if time.monotonic() > deadline:
-                raise SystemExit(f"the jobs did not finish in {WAIT_SECONDS} s")
-            time.sleep(1)
-    finally:
-        server.terminate()
-        server.wait(timeout=120)
+    serve_jobs_until(
+        DB,
+        workers,
+        Path(data_dir) / f"server-{workers}-{time.monotonic_ns()}.log",
+        lambda: not query(f"SELECT count(*) {JOBS} AND state NOT IN ('done', 'failed')", [uuids])[0][0],
+        WAIT_SECONDS,
+    )
     failed = query(f"SELECT exc_info {JOBS} AND state = 'failed'", [uuids])
     if failed:
         raise SystemExit(f"{len(failed)} jobs failed:\n{failed[0][0][-3000:]}")

@@ -26,11 +26,10 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 from datetime import date
 from pathlib import Path
 
-from odoo_bench import PGHOST, addons_path, create_database, drop_database, start_server
+from odoo_bench import PGHOST, addons_path, create_database, drop_database, serve_jobs_until
 
 HERE = Path(__file__).resolve().parent
 DB = os.environ.get("BENCH_DB", "bench_billing_jobs")
@@ -84,19 +83,13 @@ def plan(day):
 
 def serve_until_done(run_id, workers, data_dir):
     """Start Odoo with ``workers`` workers and the job runner; stop it once the run is summed up."""
-    log = Path(data_dir) / f"server-{workers}.log"
-    server = start_server(DB, workers, log, channels=f"root:{workers},root.subscription_billing:{workers}")
-    try:
-        deadline = time.monotonic() + WAIT_SECONDS
-        while query("SELECT state FROM subscription_billing_run WHERE id = %s", [run_id])[0][0] != "done":
-            if server.poll() is not None:
-                raise SystemExit(f"Odoo stopped:\n{log.read_text()[-3000:]}")
-            if time.monotonic() > deadline:
-                raise SystemExit(f"the jobs did not finish in {WAIT_SECONDS} s")
-            time.sleep(1)
-    finally:
-        server.terminate()
-        server.wait(timeout=120)
+    serve_jobs_until(
+        DB,
+        workers,
+        Path(data_dir) / f"server-{workers}.log",
+        lambda: query("SELECT state FROM subscription_billing_run WHERE id = %s", [run_id])[0][0] == "done",
+        WAIT_SECONDS,
+    )
     [(invoices, failures)] = query(
         "SELECT invoice_count, failure_count FROM subscription_billing_run WHERE id = %s", [run_id]
     )
