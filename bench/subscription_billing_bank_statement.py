@@ -6,8 +6,8 @@ matched and reconciled through queue_job's real job runner with one and two work
 
 Creates ``bench_bank_statement`` (dropped at the end unless --keep) with
 subscription_billing_bank_statement (no demo data), --lines active subscriptions, each
-billed once by the recurring run (one posted invoice of 30.00 per statement to come), and
-a bank journal. Then, for each format, one statement after the other:
+billed once by the recurring run (one posted invoice of 30.00 per statement to come; the
+run's jobs done by the job runner with two workers), and a bank journal. Then, for each format, one statement after the other:
 
 * the file: --lines credits of 30.00, one per subscriber, quoting the contract number the
   way payers write it (a space instead of the dash, a zero dropped), plus one bank fee;
@@ -118,8 +118,11 @@ def privatbank_csv(subs, tag, day, ccy, _opening):
 FORMATS = {"camt": ("bench.xml", camt, None), "csv": ("bench.csv", privatbank_csv, "sheet_mapping_privatbank_business")}
 
 
-def setup(env, count, baseline, price, start):
-    """Subscribers billed once (``price``) for all the statements to come; the bank journal."""
+def setup(env, count, baseline, price, start, data_dir):
+    """Subscribers billed once (``price``) for all the statements to come; the bank journal.
+
+    The billing run is the product's own: its jobs, billed by the job runner with two workers.
+    """
     product = env["product.product"].create({"name": "Fibre 300", "type": "service"})
     tariff = env["subscription.tariff"].create({"name": "Fibre 300", "product_id": product.id, "price": price})
     tariff.price_history_ids.write({"date_start": start - timedelta(days=400)})
@@ -136,7 +139,19 @@ def setup(env, count, baseline, price, start):
         env.cr.commit()
     subs.action_activate()
     env.cr.commit()
-    env["subscription.subscription"].with_context(queue_job__no_delay=True)._cron_generate_invoices(today=start)
+    env["subscription.subscription"]._cron_generate_invoices(today=start)
+    env.cr.commit()
+    serve_jobs_until(
+        DB,
+        2,
+        Path(data_dir) / "server-billing.log",
+        lambda: not query("SELECT count(*) FROM queue_job WHERE state NOT IN ('done', 'failed')")[0][0],
+        WAIT_SECONDS,
+    )
+    failed = query("SELECT exc_info FROM queue_job WHERE state = 'failed'")
+    if failed:
+        raise SystemExit(f"{len(failed)} billing jobs failed:\n{failed[0][0][-3000:]}")
+    env.invalidate_all()
     bank = env["res.partner.bank"].create({"partner_id": env.company.partner_id.id, "acc_number": IBAN})
     journal = env["account.journal"].create(
         {"name": "Bench bank", "code": "BNCH", "type": "bank", "bank_account_id": bank.id}
@@ -314,7 +329,7 @@ def main():
             results = {}
             with timed("setup", results):
                 subs, base_subs, journal = setup(
-                    env, args.lines, args.baseline * statements, AMOUNT * statements, start
+                    env, args.lines, args.baseline * statements, AMOUNT * statements, start, data_dir
                 )
             print(
                 f"{len(subs) + len(base_subs)} subscribers billed once ({AMOUNT * statements:.2f} each) in "
