@@ -134,7 +134,9 @@ def start_server(db, workers, logfile, *, channels=None, http_port=None, extra=(
     ]
     if channels:
         config = logfile.with_suffix(".conf")
-        config.write_text(f"[queue_job]\nchannels = {channels}\n")
+        # Odoo reads no section of a file that lacks [options]: the channels would be ignored
+        # and the job runner would run one job at a time
+        config.write_text(f"[options]\n[queue_job]\nchannels = {channels}\n")
         command[2:2] = ["-c", str(config)]
         command += ["--load", "base,web,queue_job", "--limit-time-real", "3600", "--limit-time-cpu", "3600"]
         command += ["--limit-memory-soft", str(4 << 30), "--limit-memory-hard", str(6 << 30)]

@@ -43,7 +43,10 @@ SETUP = subscriptions_script(
 """,
 )
 
-QUEUE_JOB_CONFIG = """[queue_job]
+# Odoo reads no section of a configuration file without [options]: the channels would be
+# ignored and queue_job's runner would run one job at a time.
+QUEUE_JOB_CONFIG = """[options]
+[queue_job]
 channels = root:2,root.subscription_billing:2
 """
 
@@ -123,6 +126,13 @@ def test_the_job_runner_bills_every_subscription_exactly_once(planned_run):
     assert duplicated == []
     [(periods,)] = query(db, "SELECT count(*) FROM subscription_line_period WHERE period_start = '2026-01-01'")
     assert periods == lines
-    # the jobs ran in the HTTP workers the job runner sent them to
+    # the jobs ran in the HTTP workers the job runner sent them to, two at once
     [(worker_pids,)] = query(db, "SELECT count(DISTINCT worker_pid) FROM queue_job WHERE worker_pid IS NOT NULL")
-    assert worker_pids >= 1
+    assert worker_pids == 2
+    [(overlapping,)] = query(
+        db,
+        """SELECT count(*) FROM queue_job a JOIN queue_job b
+               ON a.id < b.id AND a.worker_pid != b.worker_pid
+              AND a.date_started < b.date_done AND b.date_started < a.date_done""",
+    )
+    assert overlapping, "no two batches were billed at the same time: the channels were not applied"
