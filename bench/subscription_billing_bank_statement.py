@@ -7,7 +7,8 @@ matched and reconciled through queue_job's real job runner with one and two work
 Creates ``bench_bank_statement`` (dropped at the end unless --keep) with
 subscription_billing_bank_statement (no demo data), --lines active subscriptions, each
 billed once by the recurring run (one posted invoice of 30.00 per statement to come; the
-run's jobs done by the job runner with two workers), and a bank journal. Then, for each format, one statement after the other:
+run's jobs done by the job runner with two workers), and a bank journal. Then, for each
+format, one statement after the other:
 
 * the file: --lines credits of 30.00, one per subscriber, quoting the contract number the
   way payers write it (a space instead of the dash, a zero dropped), plus one bank fee;
@@ -118,7 +119,7 @@ def privatbank_csv(subs, tag, day, ccy, _opening):
 FORMATS = {"camt": ("bench.xml", camt, None), "csv": ("bench.csv", privatbank_csv, "sheet_mapping_privatbank_business")}
 
 
-def setup(env, count, baseline, price, start, data_dir):
+def setup(env, count, baseline, price, start, *, data_dir):
     """Subscribers billed once (``price``) for all the statements to come; the bank journal.
 
     The billing run is the product's own: its jobs, billed by the job runner with two workers.
@@ -329,7 +330,7 @@ def main():
             results = {}
             with timed("setup", results):
                 subs, base_subs, journal = setup(
-                    env, args.lines, args.baseline * statements, AMOUNT * statements, start, data_dir
+                    env, args.lines, args.baseline * statements, AMOUNT * statements, start, data_dir=data_dir
                 )
             print(
                 f"{len(subs) + len(base_subs)} subscribers billed once ({AMOUNT * statements:.2f} each) in "
