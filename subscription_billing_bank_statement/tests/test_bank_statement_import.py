@@ -1,8 +1,12 @@
 import base64
+from contextlib import closing
+from unittest.mock import patch
 
+from odoo import sql_db
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
+from ..models import account_bank_statement_line
 from .common import FIXTURES, BankStatementCommon
 
 
@@ -83,6 +87,59 @@ class TestBankStatementImport(BankStatementCommon):
         statement = lines.statement_id
         self.assertEqual((statement.balance_start, statement.balance_end_real), (5000.0, 6204.0))
         self.assertTrue(statement.is_complete)
+
+    def test_big_statement_created_in_chunks_with_fresh_statistics(self):
+        """A file bigger than a chunk: every line in file order on one complete statement, and
+        PostgreSQL's statistics count the journal entries this very import made."""
+        with patch.object(account_bank_statement_line, "CREATE_CHUNK", 3):
+            lines, jobs = self._import("camt053_uah.xml", self.journal_camt)
+        self.assertEqual(len(lines), 8)
+        self.assertEqual(len(lines.statement_id), 1)
+        self.assertTrue(lines.statement_id.is_complete)
+        self.assertEqual(lines.statement_id.balance_end, 6204.0)
+        self.assertEqual(
+            [uid.rsplit("-camt-", 1)[1] for uid in lines.mapped("unique_import_id")],
+            [
+                "UB2611040000001",
+                "UB2611040000002-01",
+                "UB2611040000002-02",
+                "UB2611040000003",
+                "UB2611040000004",
+                "UB2611040000005",
+                "UB2611040000006",
+                "UB2611040000007",
+            ],
+        )
+        self.assertEqual(lines.move_id.mapped("state"), ["posted"] * 8)
+        self.assertEqual(jobs, 1)
+        self.assertFalse(lines.filtered(lambda line: line.subscription_match_state == "pending"))
+        # the journal's entries of the first chunks are in the statistics of journal entries (an
+        # ANALYZE made before this import knew nothing of the journal, created by the test)
+        self.env.cr.execute(
+            """SELECT most_common_vals::text::int[], most_common_freqs FROM pg_stats
+                WHERE tablename = 'account_move' AND attname = 'journal_id'"""
+        )
+        [(journals, freqs)] = self.env.cr.fetchall() or [([], [])]
+        self.assertIn(self.journal_camt.id, journals)
+        self.env.cr.execute("SELECT count(*) FROM account_move")
+        [(moves,)] = self.env.cr.fetchall()
+        # refreshed before the last chunk: six of the journal's entries, the last two not yet
+        self.assertAlmostEqual(freqs[journals.index(self.journal_camt.id)], 6 / (moves - 2), places=5)
+
+    def test_big_statement_imported_while_another_transaction_analyzes(self):
+        """Another import holds the statistics lock of the journal entries: this one goes on
+        without refreshing them, and leaves its transaction's lock timeout as it was."""
+        self.env.cr.execute("SHOW lock_timeout")
+        [(timeout,)] = self.env.cr.fetchall()
+        with closing(sql_db.db_connect(self.env.cr.dbname).cursor()) as other:
+            other.execute("LOCK TABLE account_move IN SHARE UPDATE EXCLUSIVE MODE")
+            with patch.object(account_bank_statement_line, "CREATE_CHUNK", 3):
+                lines, _jobs = self._import("camt053_uah.xml", self.journal_camt)
+            other.rollback()
+        self.assertEqual(len(lines), 8)
+        self.assertTrue(lines.statement_id.is_complete)
+        self.env.cr.execute("SHOW lock_timeout")
+        self.assertEqual(self.env.cr.fetchall(), [(timeout,)])
 
     def test_overlapping_camt_statement_creates_nothing_new(self):
         self._import("camt053_uah.xml", self.journal_camt)
