@@ -79,8 +79,12 @@ class AccountBankStatementLine(models.Model):
     @api.model
     def _refresh_accounting_statistics(self):
         """ANALYZE the journal entries and items, unless another transaction (another import,
-        the billing's statistics job) holds the table's ANALYZE lock: then go on without."""
-        self.env.flush_all()
+        the billing's statistics job) holds the table's ANALYZE lock: then go on without.
+
+        Only the journal entries and items are flushed: flushing the statement would compute
+        the closing balance a file without balances leaves to Odoo on the first chunk alone."""
+        self.env["account.move"].flush_model()
+        self.env["account.move.line"].flush_model()
         cr = self.env.cr
         cr.execute("SHOW lock_timeout")
         [timeout] = cr.fetchone()

@@ -9,6 +9,19 @@ from odoo.tests import tagged
 from ..models import account_bank_statement_line
 from .common import FIXTURES, BankStatementCommon
 
+# The bank's references of camt053_uah.xml's lines, in file order: seven entries, the batch
+# one split in its two payments.
+CAMT_REFS = [
+    "UB2611040000001",
+    "UB2611040000002-01",
+    "UB2611040000002-02",
+    "UB2611040000003",
+    "UB2611040000004",
+    "UB2611040000005",
+    "UB2611040000006",
+    "UB2611040000007",
+]
+
 
 @tagged("post_install", "-at_install")
 class TestBankStatementImport(BankStatementCommon):
@@ -68,19 +81,7 @@ class TestBankStatementImport(BankStatementCommon):
         self.assertEqual(len(lines), 8)
         self.assertEqual(
             sorted(lines.mapped("unique_import_id")),
-            sorted(
-                f"UA353052990000026009036201570-{self.journal_camt.id}-camt-{ref}"
-                for ref in [
-                    "UB2611040000001",
-                    "UB2611040000002-01",
-                    "UB2611040000002-02",
-                    "UB2611040000003",
-                    "UB2611040000004",
-                    "UB2611040000005",
-                    "UB2611040000006",
-                    "UB2611040000007",
-                ]
-            ),
+            sorted(f"UA353052990000026009036201570-{self.journal_camt.id}-camt-{ref}" for ref in CAMT_REFS),
         )
         polish = lines.filtered(lambda line: line.ref == "RF51SB00013")
         self.assertEqual(polish.partner_name, "Łukasz Wiśniewski")
@@ -99,16 +100,7 @@ class TestBankStatementImport(BankStatementCommon):
         self.assertEqual(lines.statement_id.balance_end, 6204.0)
         self.assertEqual(
             [uid.rsplit("-camt-", 1)[1] for uid in lines.mapped("unique_import_id")],
-            [
-                "UB2611040000001",
-                "UB2611040000002-01",
-                "UB2611040000002-02",
-                "UB2611040000003",
-                "UB2611040000004",
-                "UB2611040000005",
-                "UB2611040000006",
-                "UB2611040000007",
-            ],
+            CAMT_REFS,
         )
         self.assertEqual(lines.move_id.mapped("state"), ["posted"] * 8)
         self.assertEqual(jobs, 1)
@@ -125,6 +117,17 @@ class TestBankStatementImport(BankStatementCommon):
         [(moves,)] = self.env.cr.fetchall()
         # refreshed before the last chunk: six of the journal's entries, the last two not yet
         self.assertAlmostEqual(freqs[journals.index(self.journal_camt.id)], 6 / (moves - 2), places=5)
+
+    def test_big_statement_without_balances_closes_on_all_its_lines(self):
+        """A bank CSV gives no balances: the statement's closing balance is Odoo's, counted on
+        all its lines, not on the first chunk's."""
+        mapping = self.env.ref("subscription_billing_bank_statement.sheet_mapping_privatbank_business")
+        with patch.object(account_bank_statement_line, "CREATE_CHUNK", 1):
+            lines, _jobs = self._import("privatbank_business.csv", self.journal_privat, mapping=mapping)
+        statement = lines.statement_id
+        self.assertEqual(sorted(lines.mapped("amount")), [-12.5, 200.0])
+        self.assertEqual((statement.balance_start, statement.balance_end_real), (0.0, 187.5))
+        self.assertTrue(statement.is_complete)
 
     def test_big_statement_imported_while_another_transaction_analyzes(self):
         """Another import holds the statistics lock of the journal entries: this one goes on
